@@ -1,0 +1,402 @@
+//! Waymark's device store: every record lives in its own automerge document; the
+//! documents' changes and a query index live in one SQLCipher-encrypted SQLite file.
+//!
+//! Every user action is one SQLite transaction (WAL, `synchronous=FULL`): it writes the
+//! new automerge change, queues it for the relay, and updates the index, and the
+//! caller is told "saved" only after the commit returned. This crate knows nothing of
+//! roles, the network or the CLI; the device crate decides who may call what.
+
+pub mod codec;
+mod db;
+mod docid;
+mod error;
+mod index;
+mod keys;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use automerge::{ActorId, AutoCommit, ChangeHash};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use waymark_domain::role::Role;
+use waymark_domain::team::TeamSettings;
+use waymark_domain::{DeviceId, PersonId};
+
+pub use codec::PERSON_FIELDS;
+pub use docid::{DocId, DocKind};
+pub use error::{Result, StoreError};
+pub use index::{DuplicateRow, Query, Table};
+pub use keys::{KeyFile, MIN_PASSPHRASE};
+
+/// Documents with more changes than this since their snapshot are compacted into a
+/// new snapshot in the same transaction as the write that crossed the line.
+const COMPACT_AFTER: i64 = 32;
+/// How many loaded documents a process keeps in memory.
+const CACHE_DOCS: usize = 512;
+
+pub const DB_FILE: &str = "waymark.db";
+pub const KEY_FILE: &str = "key.json";
+
+/// Who this device is. Written once at `init` or enrollment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceMeta {
+    pub device_id: DeviceId,
+    pub role: Role,
+    pub team_id: Uuid,
+    /// The worker's name and phone, shown as case manager on cards they hold.
+    pub user_name: Option<String>,
+    pub user_phone: Option<String>,
+    pub created_at: jiff::Timestamp,
+}
+
+/// A cached document and the generation of its row when it was loaded, so a write by
+/// another process (the app and the CLI on one store) is noticed and reloaded.
+#[derive(Debug)]
+struct Cached {
+    doc: AutoCommit,
+    generation: i64,
+}
+
+/// An open device store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+    meta: DeviceMeta,
+    actor: ActorId,
+    cache: HashMap<DocId, Cached>,
+}
+
+impl Store {
+    /// Creates a new store in `dir` (made if missing) encrypted under `passphrase`.
+    pub fn create(dir: &Path, passphrase: &str, meta: DeviceMeta) -> Result<Store> {
+        keys::check_new_passphrase(passphrase)?;
+        let io = |source| StoreError::Io { path: dir.into(), source };
+        fs::create_dir_all(dir).map_err(io)?;
+        let db_path = dir.join(DB_FILE);
+        if db_path.exists() {
+            return Err(StoreError::AlreadyInitialized(dir.into()));
+        }
+        // A key file without a database is what a crash during an earlier `init`
+        // leaves; nothing was ever stored under it.
+        let key_file = KeyFile::generate()?;
+        key_file.write(&dir.join(KEY_FILE))?;
+        let key = key_file.derive(passphrase)?;
+        let tmp_path = dir.join("waymark.db.creating");
+        let _ = fs::remove_file(&tmp_path);
+        {
+            let mut conn = db::open(&tmp_path, &key, true)?;
+            db::create_schema(&mut conn)?;
+            let text = serde_json::to_string(&meta).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            conn.execute("INSERT INTO meta (key, value) VALUES ('device', ?1)", [text])?;
+            conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        }
+        for suffix in ["-wal", "-shm"] {
+            let _ = fs::remove_file(dir.join(format!("waymark.db.creating{suffix}")));
+        }
+        // The database appears under its real name only once it is complete.
+        fs::rename(&tmp_path, &db_path).map_err(io)?;
+        fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+        Store::open(dir, passphrase)
+    }
+
+    /// Opens the store in `dir` with `passphrase`.
+    pub fn open(dir: &Path, passphrase: &str) -> Result<Store> {
+        let db_path = dir.join(DB_FILE);
+        let key_path = dir.join(KEY_FILE);
+        if !db_path.exists() || !key_path.exists() {
+            return Err(StoreError::NotInitialized(dir.into()));
+        }
+        let key = KeyFile::read(&key_path)?.derive(passphrase)?;
+        let conn = db::open(&db_path, &key, false)?;
+        db::check_schema(&conn)?;
+        let text: String = conn
+            .query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotInitialized(dir.into()))?;
+        let meta: DeviceMeta = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("device: {e}")))?;
+        // A fresh actor per opened store: two processes on one store (the app and the
+        // CLI) must never reuse an actor's sequence numbers.
+        let mut actor = meta.device_id.as_uuid().as_bytes().to_vec();
+        let mut session = [0u8; 8];
+        error::random_bytes(&mut session)?;
+        actor.extend_from_slice(&session);
+        Ok(Store { conn, dir: dir.into(), meta, actor: ActorId::from(actor), cache: HashMap::new() })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn meta(&self) -> &DeviceMeta {
+        &self.meta
+    }
+
+    /// Runs `f` as one durable transaction: every document it changes, the changes'
+    /// place in the outbox and the index are committed together or not at all.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_, '_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut writer = Writer { tx, cache: &mut self.cache, actor: &self.actor, touched: Vec::new() };
+        let result = f(&mut writer);
+        let Writer { tx, touched, .. } = writer;
+        let committed = match result {
+            Ok(value) => tx.commit().map(|()| value).map_err(StoreError::from),
+            Err(e) => {
+                drop(tx);
+                Err(e)
+            }
+        };
+        if committed.is_err() {
+            // Documents changed in memory by a transaction that did not commit must not
+            // be seen again.
+            for id in touched {
+                self.cache.remove(&id);
+            }
+        }
+        committed
+    }
+
+    /// Applies changes received from another device (directly or through the relay).
+    /// Duplicates and changes already known are harmless. Returns whether anything new
+    /// arrived.
+    pub fn apply_remote(&mut self, doc_id: DocId, changes: &[u8]) -> Result<bool> {
+        self.write(|w| w.apply_remote(doc_id, changes))
+    }
+
+    /// Every change of every document, for handing to another device.
+    pub fn export_changes(&mut self) -> Result<Vec<(DocId, Vec<u8>)>> {
+        let ids = self.doc_ids()?;
+        let mut out = Vec::new();
+        for id in ids {
+            let doc = self.doc(id)?.ok_or_else(|| StoreError::Corrupt(format!("{id} vanished")))?;
+            for change in doc.get_changes(&[]) {
+                out.push((id, change.raw_bytes().to_vec()));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn doc_ids(&self) -> Result<Vec<DocId>> {
+        let mut stmt = self.conn.prepare("SELECT doc_id FROM docs ORDER BY doc_id")?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.iter().map(|s| s.parse()).collect()
+    }
+
+    /// A document as it is now (loaded from disk or the cache), or `None`.
+    pub fn doc(&mut self, id: DocId) -> Result<Option<&mut AutoCommit>> {
+        let generation = doc_generation(&self.conn, id)?;
+        let Some(generation) = generation else { return Ok(None) };
+        let fresh = matches!(self.cache.get(&id), Some(c) if c.generation == generation);
+        if !fresh {
+            let doc = load_doc(&self.conn, id, &self.actor)?;
+            insert_cache(&mut self.cache, id, Cached { doc, generation });
+        }
+        Ok(self.cache.get_mut(&id).map(|c| &mut c.doc))
+    }
+
+    /// Number of local changes not yet acknowledged by the relay.
+    pub fn pending_changes(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
+    }
+
+    /// Whether a document has local changes not yet on the relay.
+    pub fn is_pending(&self, id: DocId) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM outbox WHERE doc_id = ?1)", [id.to_string()], |r| r.get(0))?)
+    }
+
+    /// Read-only queries over the index.
+    pub fn query(&self) -> Query<'_> {
+        Query::new(&self.conn)
+    }
+
+    /// The team's settings: from the team document, or the defaults before one exists.
+    pub fn team(&mut self) -> Result<TeamSettings> {
+        match self.query().team_doc()? {
+            Some(id) => match self.doc(id)? {
+                Some(doc) => codec::read_team(doc),
+                None => Ok(TeamSettings::default()),
+            },
+            None => Ok(TeamSettings::default()),
+        }
+    }
+
+    /// Fields of a person that hold concurrent values, with every value.
+    pub fn person_conflicts(&mut self, id: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>> {
+        match self.doc(DocId::new(DocKind::Person, *id.as_uuid()))? {
+            Some(doc) => codec::conflicts(doc, PERSON_FIELDS),
+            None => Ok(BTreeMap::new()),
+        }
+    }
+}
+
+fn insert_cache(cache: &mut HashMap<DocId, Cached>, id: DocId, entry: Cached) {
+    if cache.len() >= CACHE_DOCS && !cache.contains_key(&id) {
+        // Any entry will do: a miss only costs a reload.
+        if let Some(victim) = cache.keys().next().copied() {
+            cache.remove(&victim);
+        }
+    }
+    cache.insert(id, entry);
+}
+
+fn doc_generation(conn: &Connection, id: DocId) -> Result<Option<i64>> {
+    Ok(conn.query_row("SELECT generation FROM docs WHERE doc_id = ?1", [id.to_string()], |r| r.get(0)).optional()?)
+}
+
+fn load_doc(conn: &Connection, id: DocId, actor: &ActorId) -> Result<AutoCommit> {
+    let key = id.to_string();
+    let snapshot: Option<Vec<u8>> =
+        conn.query_row("SELECT snapshot FROM docs WHERE doc_id = ?1", [&key], |r| r.get(0)).optional()?.flatten();
+    let mut doc = match snapshot {
+        Some(bytes) => AutoCommit::load(&bytes).map_err(|e| StoreError::Corrupt(format!("{id}: {e}")))?,
+        None => AutoCommit::new(),
+    };
+    let mut stmt = conn.prepare_cached("SELECT bytes FROM changes WHERE doc_id = ?1")?;
+    let mut rows = stmt.query([&key])?;
+    let mut all = Vec::new();
+    while let Some(row) = rows.next()? {
+        all.extend_from_slice(row.get_ref(0)?.as_blob()?);
+    }
+    if !all.is_empty() {
+        doc.load_incremental(&all).map_err(|e| StoreError::Corrupt(format!("{id}: {e}")))?;
+    }
+    doc.set_actor(actor.clone());
+    Ok(doc)
+}
+
+/// The inside of one write transaction.
+#[derive(Debug)]
+pub struct Writer<'t, 'c> {
+    tx: rusqlite::Transaction<'t>,
+    cache: &'c mut HashMap<DocId, Cached>,
+    actor: &'c ActorId,
+    touched: Vec<DocId>,
+}
+
+impl Writer<'_, '_> {
+    /// Loads `id` (an empty document if it does not exist yet), lets `f` change it,
+    /// and stores the resulting change and index rows. Returns whether `f` changed
+    /// anything.
+    pub fn update(&mut self, id: DocId, f: impl FnOnce(&mut AutoCommit) -> Result<()>) -> Result<bool> {
+        let mut cached = self.take(id)?;
+        f(&mut cached.doc)?;
+        let changed = match cached.doc.commit() {
+            Some(hash) => {
+                let change = cached
+                    .doc
+                    .get_change_by_hash(&hash)
+                    .ok_or_else(|| StoreError::Corrupt(format!("{id}: new change {hash} not found")))?;
+                let bytes = change.raw_bytes().to_vec();
+                self.store_change(id, &hash, &bytes, true)?;
+                true
+            }
+            None => false,
+        };
+        self.finish(id, cached, changed)?;
+        Ok(changed)
+    }
+
+    /// Reads a document inside the transaction (`None` if it does not exist).
+    pub fn read<T>(&mut self, id: DocId, f: impl FnOnce(&AutoCommit) -> Result<T>) -> Result<Option<T>> {
+        if doc_generation(&self.tx, id)?.is_none() {
+            return Ok(None);
+        }
+        let cached = self.take(id)?;
+        let result = f(&cached.doc);
+        insert_cache(self.cache, id, cached);
+        result.map(Some)
+    }
+
+    fn apply_remote(&mut self, id: DocId, changes: &[u8]) -> Result<bool> {
+        let mut cached = self.take(id)?;
+        let before = cached.doc.get_heads();
+        cached.doc.load_incremental(changes).map_err(|e| StoreError::Corrupt(format!("{id}: {e}")))?;
+        let new: Vec<(ChangeHash, Vec<u8>)> =
+            cached.doc.get_changes(&before).iter().map(|c| (c.hash(), c.raw_bytes().to_vec())).collect();
+        for (hash, bytes) in &new {
+            self.store_change(id, hash, bytes, false)?;
+        }
+        let changed = !new.is_empty();
+        self.finish(id, cached, changed)?;
+        Ok(changed)
+    }
+
+    fn take(&mut self, id: DocId) -> Result<Cached> {
+        self.touched.push(id);
+        let generation = doc_generation(&self.tx, id)?;
+        match (self.cache.remove(&id), generation) {
+            (Some(c), Some(g)) if c.generation == g => Ok(c),
+            (_, Some(g)) => Ok(Cached { doc: load_doc(&self.tx, id, self.actor)?, generation: g }),
+            (_, None) => {
+                let mut doc = AutoCommit::new();
+                doc.set_actor(self.actor.clone());
+                Ok(Cached { doc, generation: 0 })
+            }
+        }
+    }
+
+    fn store_change(&mut self, id: DocId, hash: &ChangeHash, bytes: &[u8], local: bool) -> Result<()> {
+        let key = id.to_string();
+        self.tx.execute(
+            "INSERT OR IGNORE INTO changes (doc_id, hash, bytes) VALUES (?1, ?2, ?3)",
+            params![key, hash.0.as_slice(), bytes],
+        )?;
+        if local {
+            self.tx.execute(
+                "INSERT OR IGNORE INTO outbox (doc_id, hash, bytes) VALUES (?1, ?2, ?3)",
+                params![key, hash.0.as_slice(), bytes],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Bumps the document's generation, compacts it when its change list is long,
+    /// reindexes it, and puts it back in the cache.
+    fn finish(&mut self, id: DocId, mut cached: Cached, changed: bool) -> Result<()> {
+        if !changed {
+            insert_cache(self.cache, id, cached);
+            return Ok(());
+        }
+        let key = id.to_string();
+        self.tx.execute(
+            "INSERT INTO docs (doc_id, generation, pending_changes) VALUES (?1, 1, 1)
+             ON CONFLICT (doc_id) DO UPDATE SET generation = generation + 1, pending_changes = pending_changes + 1",
+            [&key],
+        )?;
+        let (generation, pending): (i64, i64) =
+            self.tx.query_row("SELECT generation, pending_changes FROM docs WHERE doc_id = ?1", [&key], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        if pending > COMPACT_AFTER {
+            let snapshot = cached.doc.save();
+            self.tx.execute(
+                "UPDATE docs SET snapshot = ?2, pending_changes = 0 WHERE doc_id = ?1",
+                params![key, snapshot],
+            )?;
+            self.tx.execute("DELETE FROM changes WHERE doc_id = ?1", [&key])?;
+        }
+        index::reindex(&self.tx, id, &cached.doc)?;
+        cached.generation = generation;
+        insert_cache(self.cache, id, cached);
+        Ok(())
+    }
+
+    /// Sets a device-local value (not synced).
+    pub fn set_local(&mut self, key: &str, value: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Read-only queries over the index as this transaction sees it.
+    pub fn query(&self) -> Query<'_> {
+        Query::new(&self.tx)
+    }
+}
