@@ -62,10 +62,11 @@ const MIDDLE_NAME_FLOOR: f64 = 0.8;
 /// initial and a surname, so it stays well below full matches.
 const INITIAL_FLOOR: f64 = 0.65;
 
-/// When full names agree only in part (the given name or the surname, but not both),
-/// each part contributes at most this much. Both together would reach 0.7, but that
-/// case is already handled by the strong rules above, so partial agreement stays
-/// below the offer threshold on its own: sharing "Maria" or "Garcia" is common.
+/// When full names agree only in part, each of the given name and the surname
+/// contributes at most this much. An equal given name with a different surname, or an
+/// equal surname with a different given name, scores 0.35 and is not offered on its
+/// own, because sharing "Maria" or "Garcia" is common. Only a near-identical given
+/// name with the same surname (a typo) approaches 0.7.
 const PARTIAL_PART_WEIGHT: f64 = 0.35;
 
 /// A single-token name against a single-token name, e.g. two street aliases. A single
@@ -346,11 +347,19 @@ fn fold_diacritic(c: char) -> Option<&'static str> {
     Some(plain)
 }
 
-/// Jaro-Winkler similarity taken in both argument orders. The underlying algorithm
-/// matches letters greedily from the first argument, so the two orders can differ
-/// slightly; taking the larger keeps the score symmetric.
+/// Jaro-Winkler similarity with the arguments in a fixed order. The underlying
+/// algorithm matches letters greedily from the first argument, so swapping the
+/// arguments can change the result slightly; always passing the smaller string first
+/// keeps every score symmetric.
 fn jw(a: &str, b: &str) -> f64 {
-    strsim::jaro_winkler(a, b).max(strsim::jaro_winkler(b, a))
+    if a == b {
+        // Identical strings, including two empty ones, are fully similar.
+        1.0
+    } else if a < b {
+        strsim::jaro_winkler(a, b)
+    } else {
+        strsim::jaro_winkler(b, a)
+    }
 }
 
 /// Rescales a Jaro-Winkler similarity so that `JW_FLOOR` and below become 0.0 and 1.0
@@ -367,6 +376,9 @@ struct NameTokens {
     spaced: String,
     /// The words joined with nothing, so "De La Cruz" meets "Delacruz".
     joined: String,
+    /// The nickname groups the first word belongs to, looked up once per name rather
+    /// than once per comparison.
+    first_groups: GroupSet,
 }
 
 impl NameTokens {
@@ -377,7 +389,8 @@ impl NameTokens {
         }
         let tokens: Vec<String> = spaced.split(' ').map(str::to_owned).collect();
         let joined = tokens.concat();
-        Some(Self { tokens, spaced, joined })
+        let first_groups = GroupSet::of(tokens.first().map_or("", String::as_str));
+        Some(Self { tokens, spaced, joined, first_groups })
     }
 
     fn first(&self) -> &str {
@@ -507,8 +520,33 @@ fn description_words(raw: &str) -> BTreeSet<String> {
 }
 
 /// Whether two normalized given names are the same person's by a nickname table.
-fn nickname_equivalent(a: &str, b: &str) -> bool {
-    NICKNAME_GROUPS.iter().any(|group| group.contains(&a) && group.contains(&b))
+const GROUP_WORDS: usize = 4;
+
+// The nickname groups must fit in a `GroupSet`.
+const _: () = assert!(NICKNAME_GROUPS.len() <= GROUP_WORDS * 64);
+
+/// A set of indices into `NICKNAME_GROUPS`. Two given names are nickname-equivalent
+/// when their sets intersect.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct GroupSet([u64; GROUP_WORDS]);
+
+impl GroupSet {
+    /// The groups containing the normalized given name `name`.
+    fn of(name: &str) -> Self {
+        let mut set = Self::default();
+        for (i, group) in NICKNAME_GROUPS.iter().enumerate() {
+            if group.contains(&name)
+                && let Some(word) = set.0.get_mut(i / 64)
+            {
+                *word |= 1 << (i % 64);
+            }
+        }
+        set
+    }
+
+    fn intersects(&self, other: &Self) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
 }
 
 /// How the given names of two full names relate, best first.
@@ -529,7 +567,7 @@ fn given_relation(x: &NameTokens, y: &NameTokens) -> GivenRelation {
     if fx == fy {
         return GivenRelation::Exact;
     }
-    if nickname_equivalent(fx, fy) {
+    if x.first_groups.intersects(&y.first_groups) {
         return GivenRelation::Nickname;
     }
     if x.middle().iter().any(|m| m == fy) || y.middle().iter().any(|m| m == fx) {
@@ -580,13 +618,16 @@ fn token_score(x: &NameTokens, y: &NameTokens) -> f64 {
 
 /// Similarity of one name or alias to another, in 0..=1.
 fn name_pair_score(x: &NameTokens, y: &NameTokens) -> f64 {
-    let whole = rescale(jw(&x.spaced, &y.spaced).max(jw(&x.joined, &y.joined)));
     match (x.tokens.len() >= 2, y.tokens.len() >= 2) {
-        // Two full names: whole-string similarity for typos and spacing, parts for
-        // nicknames, initials, middle names and extra surnames.
-        (true, true) => whole.max(token_score(x, y)),
+        // Two full names: whole-string similarity for typos and spacing (with and
+        // without spaces), parts for nicknames, initials, middle names and extra
+        // surnames.
+        (true, true) => {
+            let whole = jw(&x.spaced, &y.spaced).max(jw(&x.joined, &y.joined));
+            rescale(whole).max(token_score(x, y))
+        }
         // Two single words, such as street aliases: string similarity only.
-        (false, false) => SINGLE_TOKEN_CAP * whole,
+        (false, false) => SINGLE_TOKEN_CAP * rescale(jw(&x.spaced, &y.spaced)),
         // One word against a full name. The word may be the full name written without
         // spaces ("Delacruz"), or one of its words ("Maria" against "Maria Garcia").
         _ => {

@@ -48,7 +48,8 @@ CREATE TABLE persons (
     case_manager TEXT,
     merged_into TEXT,
     updated_ms INTEGER NOT NULL,
-    record TEXT NOT NULL
+    record TEXT NOT NULL,
+    conflicts TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX persons_merged ON persons (merged_into) WHERE merged_into IS NOT NULL;
 CREATE TABLE cards (
@@ -98,6 +99,9 @@ pub fn open(path: &Path, key: &Zeroizing<[u8; 32]>, create: bool) -> Result<Conn
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags)?;
+    // SQLCipher logs a failed page check to stderr; the caller reports a wrong
+    // passphrase itself, in one line.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.as_ref())));
     conn.execute_batch(&pragma)?;
     // The first read decides whether the key is right: SQLCipher reports a wrong key

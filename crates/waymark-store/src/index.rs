@@ -2,6 +2,8 @@
 //! lists and searches need no automerge load. `reindex` rebuilds a document's rows in
 //! the same transaction that changed it.
 
+use std::collections::BTreeMap;
+
 use automerge::AutoCommit;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::de::DeserializeOwned;
@@ -46,8 +48,8 @@ pub(crate) fn reindex(conn: &Connection, id: DocId, doc: &AutoCommit) -> Result<
             let p = codec::read_person(doc, PersonId::from_uuid(uuid))?;
             conn.execute(
                 "INSERT OR REPLACE INTO persons (id, display_name, name, aliases, search, dob, description, status,
-                    case_manager, merged_into, updated_ms, record)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    case_manager, merged_into, updated_ms, record, conflicts)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     p.id.to_string(),
                     p.display_name(),
@@ -61,6 +63,7 @@ pub(crate) fn reindex(conn: &Connection, id: DocId, doc: &AutoCommit) -> Result<
                     p.merged_into.map(|m| m.to_string()),
                     p.updated_at.as_millisecond(),
                     json(&p)?,
+                    json(&codec::conflicts(doc, codec::PERSON_FIELDS)?)?,
                 ],
             )?;
         }
@@ -130,6 +133,29 @@ pub struct DuplicateRow {
     pub description: Option<String>,
 }
 
+/// Concurrent values of a person's fields, by field.
+pub type Conflicts = BTreeMap<String, Vec<serde_json::Value>>;
+
+/// A person and the fields that hold concurrent values.
+#[derive(Debug, Clone)]
+pub struct PersonRow {
+    pub person: Person,
+    pub conflicts: Conflicts,
+}
+
+fn person_rows(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<PersonRow>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(args)?;
+    let mut out = Vec::new();
+    let bad = |e: serde_json::Error| StoreError::Corrupt(format!("index record: {e}"));
+    while let Some(row) = rows.next()? {
+        let person = serde_json::from_str(row.get_ref(0)?.as_str()?).map_err(bad)?;
+        let conflicts = serde_json::from_str(row.get_ref(1)?.as_str()?).map_err(bad)?;
+        out.push(PersonRow { person, conflicts });
+    }
+    Ok(out)
+}
+
 /// Read-only queries over the index.
 #[derive(Debug)]
 pub struct Query<'c> {
@@ -163,22 +189,26 @@ impl<'c> Query<'c> {
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
-    pub fn person(&self, id: PersonId) -> Result<Option<Person>> {
-        Ok(records(self.conn, "SELECT record FROM persons WHERE id = ?1", [id.to_string()])?.pop())
+    pub fn person(&self, id: PersonId) -> Result<Option<PersonRow>> {
+        Ok(person_rows(self.conn, "SELECT record, conflicts FROM persons WHERE id = ?1", [id.to_string()])?.pop())
     }
 
     /// Persons in the roster that were not merged into another, most recently
     /// updated first.
-    pub fn persons(&self) -> Result<Vec<Person>> {
-        records(self.conn, "SELECT record FROM persons WHERE merged_into IS NULL ORDER BY updated_ms DESC, id", [])
+    pub fn persons(&self) -> Result<Vec<PersonRow>> {
+        person_rows(
+            self.conn,
+            "SELECT record, conflicts FROM persons WHERE merged_into IS NULL ORDER BY updated_ms DESC, id",
+            [],
+        )
     }
 
     /// Persons whose name or an alias contains `text` (case- and accent-insensitive).
-    pub fn search_persons(&self, text: &str, limit: usize) -> Result<Vec<Person>> {
+    pub fn search_persons(&self, text: &str, limit: usize) -> Result<Vec<PersonRow>> {
         let needle = normalize(text);
-        records(
+        person_rows(
             self.conn,
-            "SELECT record FROM persons WHERE merged_into IS NULL AND instr(search, ?1) > 0
+            "SELECT record, conflicts FROM persons WHERE merged_into IS NULL AND instr(search, ?1) > 0
              ORDER BY updated_ms DESC, id LIMIT ?2",
             params![needle, i64::try_from(limit).unwrap_or(i64::MAX)],
         )

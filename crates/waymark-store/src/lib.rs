@@ -13,7 +13,7 @@ mod error;
 mod index;
 mod keys;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -21,14 +21,14 @@ use automerge::{ActorId, AutoCommit, ChangeHash};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+use waymark_domain::DeviceId;
 use waymark_domain::role::Role;
 use waymark_domain::team::TeamSettings;
-use waymark_domain::{DeviceId, PersonId};
 
 pub use codec::PERSON_FIELDS;
 pub use docid::{DocId, DocKind};
 pub use error::{Result, StoreError};
-pub use index::{DuplicateRow, Query, Table};
+pub use index::{Conflicts, DuplicateRow, PersonRow, Query, Table};
 pub use keys::{KeyFile, MIN_PASSPHRASE};
 
 /// Documents with more changes than this since their snapshot are compacted into a
@@ -76,6 +76,7 @@ impl Store {
         keys::check_new_passphrase(passphrase)?;
         let io = |source| StoreError::Io { path: dir.into(), source };
         fs::create_dir_all(dir).map_err(io)?;
+        owner_only(dir, 0o700)?;
         let db_path = dir.join(DB_FILE);
         if db_path.exists() {
             return Err(StoreError::AlreadyInitialized(dir.into()));
@@ -99,6 +100,8 @@ impl Store {
         }
         // The database appears under its real name only once it is complete.
         fs::rename(&tmp_path, &db_path).map_err(io)?;
+        owner_only(&db_path, 0o600)?;
+        owner_only(&dir.join(KEY_FILE), 0o600)?;
         fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
         Store::open(dir, passphrase)
     }
@@ -137,13 +140,16 @@ impl Store {
 
     /// Runs `f` as one durable transaction: every document it changes, the changes'
     /// place in the outbox and the index are committed together or not at all.
-    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_, '_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    pub fn write<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Writer<'_, '_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let mut writer = Writer { tx, cache: &mut self.cache, actor: &self.actor, touched: Vec::new() };
         let result = f(&mut writer);
         let Writer { tx, touched, .. } = writer;
         let committed = match result {
-            Ok(value) => tx.commit().map(|()| value).map_err(StoreError::from),
+            Ok(value) => tx.commit().map(|()| value).map_err(|e| E::from(StoreError::from(e))),
             Err(e) => {
                 drop(tx);
                 Err(e)
@@ -224,14 +230,19 @@ impl Store {
             None => Ok(TeamSettings::default()),
         }
     }
+}
 
-    /// Fields of a person that hold concurrent values, with every value.
-    pub fn person_conflicts(&mut self, id: PersonId) -> Result<BTreeMap<String, Vec<serde_json::Value>>> {
-        match self.doc(DocId::new(DocKind::Person, *id.as_uuid()))? {
-            Some(doc) => codec::conflicts(doc, PERSON_FIELDS),
-            None => Ok(BTreeMap::new()),
-        }
-    }
+/// Restricts a file or folder to its owner: nothing in a store is for other users.
+#[cfg(unix)]
+fn owner_only(path: &Path, mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+        .map_err(|source| StoreError::Io { path: path.into(), source })
+}
+
+#[cfg(not(unix))]
+fn owner_only(_path: &Path, _mode: u32) -> Result<()> {
+    Ok(())
 }
 
 fn insert_cache(cache: &mut HashMap<DocId, Cached>, id: DocId, entry: Cached) {

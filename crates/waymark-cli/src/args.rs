@@ -1,0 +1,254 @@
+//! The command line, exactly as the contract names it (plus a few additions beside).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "waymark", version, about = "Waymark: an offline-first field tool for diversion programs")]
+pub struct Cli {
+    /// The device's local store (created by `init`).
+    #[arg(long, global = true, env = "WAYMARK_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Print exactly one JSON document on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Make this a standalone device (no relay; works fully offline).
+    Init(InitArgs),
+    /// Persons on the roster.
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Confidential case notes.
+    #[command(subcommand)]
+    Note(NoteCmd),
+    /// Contacts (encounters).
+    #[command(subcommand)]
+    Encounter(EncounterCmd),
+    /// Referrals into the program.
+    #[command(subcommand)]
+    Referral(ReferralCmd),
+    /// Roster lookup: officer cards only.
+    Lookup {
+        query: String,
+        /// Why you are looking this person up (kept with the lookup).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Team settings.
+    #[command(subcommand)]
+    Team(TeamCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// officer, outreach or supervisor.
+    #[arg(long)]
+    pub role: String,
+    /// Catchment area as a GeoJSON file (Polygon or MultiPolygon).
+    #[arg(long, value_name = "FILE.geojson")]
+    pub catchment: Option<PathBuf>,
+    /// Days from referral to the intake deadline (7–30, default 30).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub intake_days: Option<i64>,
+    /// IANA time zone of the program (default: this machine's).
+    #[arg(long)]
+    pub time_zone: Option<String>,
+    #[arg(long)]
+    pub team_name: Option<String>,
+    /// Your name, shown as case manager on persons whose intake you complete.
+    #[arg(long)]
+    pub user_name: Option<String>,
+    #[arg(long)]
+    pub user_phone: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PersonFields {
+    #[arg(long)]
+    pub name: Option<String>,
+    /// An alias or street name (repeatable).
+    #[arg(long)]
+    pub alias: Vec<String>,
+    /// Date of birth: YYYY-MM-DD, or a year YYYY.
+    #[arg(long)]
+    pub dob: Option<String>,
+    /// Physical description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// active or inactive (referred before intake).
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub case_manager: Option<String>,
+    #[arg(long)]
+    pub case_manager_phone: Option<String>,
+    /// HUD HMIS gender code (repeatable).
+    #[arg(long)]
+    pub gender: Vec<i64>,
+    /// HUD HMIS race and ethnicity code (repeatable).
+    #[arg(long)]
+    pub race_ethnicity: Vec<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct PersonUpdateArgs {
+    pub id: String,
+    #[command(flatten)]
+    pub fields: PersonFields,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCmd {
+    /// Add a person; likely duplicates are listed.
+    Add(PersonFields),
+    /// Change a person's fields (aliases are added).
+    Update(PersonUpdateArgs),
+    Show {
+        id: String,
+    },
+    List,
+    /// Persons whose name or alias contains QUERY.
+    Search {
+        query: String,
+    },
+    /// Merge DUPLICATE_ID into KEEP_ID (supervisor).
+    Merge {
+        keep: String,
+        duplicate: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NoteCmd {
+    Add {
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        text: String,
+    },
+    List {
+        #[arg(long)]
+        person: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct EncounterArgs {
+    #[arg(long)]
+    pub person: Option<String>,
+    #[arg(long, requires = "lon", allow_negative_numbers = true)]
+    pub lat: Option<f64>,
+    #[arg(long, requires = "lat", allow_negative_numbers = true)]
+    pub lon: Option<f64>,
+    /// Location accuracy in metres.
+    #[arg(long, allow_negative_numbers = true)]
+    pub accuracy: Option<f64>,
+    /// A service given: NAME or NAME=COUNT (repeatable).
+    #[arg(long, value_name = "NAME[=COUNT]")]
+    pub service: Vec<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// When (RFC 3339); default now.
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+    /// street, office, phone or attempted (default street).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// HUD HMIS current living situation code.
+    #[arg(long)]
+    pub living_situation: Option<u16>,
+    /// Duration in minutes.
+    #[arg(long)]
+    pub minutes: Option<u16>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EncounterCmd {
+    /// Log a contact (with a person, or anonymous).
+    Log(EncounterArgs),
+    List {
+        #[arg(long)]
+        person: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("subject").required(true).args(["person", "name", "description", "alias"]).multiple(true))]
+pub struct ReferralArgs {
+    /// arrest_diversion, social_contact or community.
+    #[arg(long)]
+    pub pathway: String,
+    #[arg(long)]
+    pub person: Option<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub alias: Vec<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long, requires = "lon", allow_negative_numbers = true)]
+    pub lat: Option<f64>,
+    #[arg(long, requires = "lat", allow_negative_numbers = true)]
+    pub lon: Option<f64>,
+    #[arg(long, allow_negative_numbers = true)]
+    pub accuracy: Option<f64>,
+    /// An exclusion answered "yes" (repeatable).
+    #[arg(long, value_name = "KEY")]
+    pub exclusion: Vec<String>,
+    /// A short, non-clinical narrative.
+    #[arg(long)]
+    pub narrative: Option<String>,
+    /// Charge category (arrest diversion).
+    #[arg(long)]
+    pub charge_category: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReferralCmd {
+    Create(ReferralArgs),
+    List,
+    Update {
+        id: String,
+        /// contacted, intake_complete, declined or unable_to_locate.
+        #[arg(long)]
+        status: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct TeamSetArgs {
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long, value_name = "FILE.geojson")]
+    pub catchment: Option<PathBuf>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub intake_days: Option<i64>,
+    /// Add or relabel an exclusion (repeatable).
+    #[arg(long, value_name = "KEY=LABEL")]
+    pub exclusion: Vec<String>,
+    /// Remove an exclusion from the checklist (repeatable).
+    #[arg(long, value_name = "KEY")]
+    pub remove_exclusion: Vec<String>,
+    /// Add or relabel a service (repeatable).
+    #[arg(long, value_name = "KEY=LABEL")]
+    pub service: Vec<String>,
+    #[arg(long)]
+    pub time_zone: Option<String>,
+    /// exact, 100m or 1km: how precisely contact locations are stored.
+    #[arg(long)]
+    pub precision: Option<String>,
+    #[arg(long, allow_negative_numbers = true)]
+    pub lock_minutes: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCmd {
+    Set(TeamSetArgs),
+    Show,
+}

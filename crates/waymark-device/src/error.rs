@@ -1,0 +1,62 @@
+//! Errors of the device API, each with a stable code that the CLI maps to an exit code
+//! and the app's UI branches on.
+
+use thiserror::Error;
+use waymark_domain::ValidationError;
+use waymark_store::StoreError;
+
+#[derive(Debug, Error)]
+pub enum DeviceError {
+    #[error("not permitted: {0}")]
+    NotPermitted(String),
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for DeviceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(v) => DeviceError::Invalid(v),
+            StoreError::NotFound { what, id } => DeviceError::NotFound { what, id },
+            other => DeviceError::Store(other),
+        }
+    }
+}
+
+/// What kind of failure, for programs: stable names that never change meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotPermitted,
+    Invalid,
+    NotFound,
+    Conflict,
+    WrongPassphrase,
+    NotInitialized,
+    AlreadyInitialized,
+    Storage,
+}
+
+impl DeviceError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            DeviceError::NotPermitted(_) => ErrorCode::NotPermitted,
+            DeviceError::Invalid(_) => ErrorCode::Invalid,
+            DeviceError::NotFound { .. } => ErrorCode::NotFound,
+            DeviceError::Conflict(_) => ErrorCode::Conflict,
+            DeviceError::Store(StoreError::WrongPassphrase(_)) => ErrorCode::WrongPassphrase,
+            DeviceError::Store(StoreError::WeakPassphrase(_)) => ErrorCode::Invalid,
+            DeviceError::Store(StoreError::NotInitialized(_)) => ErrorCode::NotInitialized,
+            DeviceError::Store(StoreError::AlreadyInitialized(_)) => ErrorCode::AlreadyInitialized,
+            DeviceError::Store(_) => ErrorCode::Storage,
+        }
+    }
+}
+
+pub type Result<T, E = DeviceError> = std::result::Result<T, E>;
