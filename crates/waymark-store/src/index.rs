@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use automerge::AutoCommit;
+use automerge::{AutoCommit, ReadDoc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::de::DeserializeOwned;
 use waymark_domain::duplicates::normalize;
@@ -33,6 +33,11 @@ fn search_text(name: Option<&str>, aliases: &[String]) -> String {
 }
 
 pub(crate) fn reindex(conn: &Connection, id: DocId, doc: &AutoCommit) -> Result<()> {
+    // A document whose first change has not arrived yet (later ones came first) has
+    // nothing to index.
+    if doc.get(automerge::ROOT, "kind")?.is_none() {
+        return Ok(());
+    }
     let uuid = id.id;
     match id.kind {
         DocKind::Team => {

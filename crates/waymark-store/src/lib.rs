@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use automerge::{ActorId, AutoCommit, ChangeHash};
+use automerge::{ActorId, AutoCommit, Change, ChangeHash};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -165,11 +165,12 @@ impl Store {
         committed
     }
 
-    /// Applies changes received from another device (directly or through the relay).
-    /// Duplicates and changes already known are harmless. Returns whether anything new
-    /// arrived.
-    pub fn apply_remote(&mut self, doc_id: DocId, changes: &[u8]) -> Result<bool> {
-        self.write(|w| w.apply_remote(doc_id, changes))
+    /// Applies one change received from another device (directly or through the
+    /// relay). Duplicates are harmless, and so is any order: a change whose
+    /// dependencies have not arrived is kept until they do. Returns whether the change
+    /// was new to this store.
+    pub fn apply_remote(&mut self, doc_id: DocId, change: &[u8]) -> Result<bool> {
+        self.write(|w| w.apply_remote(doc_id, change))
     }
 
     /// Every change of every document, for handing to another device.
@@ -218,6 +219,18 @@ impl Store {
     /// Read-only queries over the index.
     pub fn query(&self) -> Query<'_> {
         Query::new(&self.conn)
+    }
+
+    /// Checks the file (SQLite's integrity check) and that every document loads.
+    pub fn check_integrity(&mut self) -> Result<()> {
+        let verdict: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if verdict != "ok" {
+            return Err(StoreError::Corrupt(format!("integrity check: {verdict}")));
+        }
+        for id in self.doc_ids()? {
+            load_doc(&self.conn, id, &self.actor)?;
+        }
+        Ok(())
     }
 
     /// The team's settings: from the team document, or the defaults before one exists.
@@ -323,18 +336,25 @@ impl Writer<'_, '_> {
         result.map(Some)
     }
 
-    fn apply_remote(&mut self, id: DocId, changes: &[u8]) -> Result<bool> {
+    fn apply_remote(&mut self, id: DocId, change: &[u8]) -> Result<bool> {
+        let change = Change::from_bytes(change.to_vec())
+            .map_err(|e| StoreError::Corrupt(format!("{id}: not an automerge change: {e}")))?;
+        let hash = change.hash();
         let mut cached = self.take(id)?;
-        let before = cached.doc.get_heads();
-        cached.doc.load_incremental(changes).map_err(|e| StoreError::Corrupt(format!("{id}: {e}")))?;
-        let new: Vec<(ChangeHash, Vec<u8>)> =
-            cached.doc.get_changes(&before).iter().map(|c| (c.hash(), c.raw_bytes().to_vec())).collect();
-        for (hash, bytes) in &new {
-            self.store_change(id, hash, bytes, false)?;
+        if cached.doc.get_change_by_hash(&hash).is_some() {
+            insert_cache(self.cache, id, cached);
+            return Ok(false);
         }
-        let changed = !new.is_empty();
-        self.finish(id, cached, changed)?;
-        Ok(changed)
+        // Stored before it is applied: a change whose dependencies have not arrived
+        // yet waits in automerge's queue, and must not be lost if the process dies.
+        let inserted = self.store_change(id, &hash, change.raw_bytes(), false)?;
+        cached.doc.apply_changes([change]).map_err(|e| StoreError::Corrupt(format!("{id}: {e}")))?;
+        if !inserted {
+            insert_cache(self.cache, id, cached);
+            return Ok(false);
+        }
+        self.finish(id, cached, true)?;
+        Ok(true)
     }
 
     fn take(&mut self, id: DocId) -> Result<Cached> {
@@ -351,9 +371,10 @@ impl Writer<'_, '_> {
         }
     }
 
-    fn store_change(&mut self, id: DocId, hash: &ChangeHash, bytes: &[u8], local: bool) -> Result<()> {
+    /// Stores a change; returns whether it was new to this store.
+    fn store_change(&mut self, id: DocId, hash: &ChangeHash, bytes: &[u8], local: bool) -> Result<bool> {
         let key = id.to_string();
-        self.tx.execute(
+        let inserted = self.tx.execute(
             "INSERT OR IGNORE INTO changes (doc_id, hash, bytes) VALUES (?1, ?2, ?3)",
             params![key, hash.0.as_slice(), bytes],
         )?;
@@ -363,7 +384,7 @@ impl Writer<'_, '_> {
                 params![key, hash.0.as_slice(), bytes],
             )?;
         }
-        Ok(())
+        Ok(inserted > 0)
     }
 
     /// Bumps the document's generation, compacts it when its change list is long,

@@ -1,0 +1,3 @@
+//! Scenario tests: real processes on real encrypted stores.
+
+mod crash;
