@@ -43,6 +43,35 @@ pub enum Command {
     /// Team settings.
     #[command(subcommand)]
     Team(TeamCmd),
+    /// Join a team through its relay with an invitation code.
+    Enroll {
+        /// The relay's address, e.g. http://127.0.0.1:8080
+        #[arg(long)]
+        relay: String,
+        /// The invitation code (from `waymark-relay team create` or `waymark device invite`).
+        #[arg(long)]
+        code: String,
+    },
+    /// Team devices (supervisor, online).
+    #[command(subcommand)]
+    Device(DeviceCmd),
+    /// Push local changes and pull new ones from the relay.
+    Sync,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCmd {
+    /// Invite a new device; prints the one-time code to enter on it.
+    Invite {
+        /// officer, outreach or supervisor.
+        #[arg(long)]
+        role: String,
+        /// Who the device is for (shown as the worker's name).
+        #[arg(long)]
+        label: String,
+    },
+    /// Revoke a device: it can no longer sync and wipes its data at next contact.
+    Revoke { device_id: String },
 }
 
 #[derive(Debug, Args)]

@@ -16,7 +16,7 @@ use waymark_device::{
     Device, DeviceError, EncounterInput, ErrorCode, InitOptions, PersonInput, ReferralInput, TeamInput,
 };
 
-use args::{Cli, Command, EncounterCmd, NoteCmd, PersonCmd, ReferralCmd, TeamCmd};
+use args::{Cli, Command, DeviceCmd, EncounterCmd, NoteCmd, PersonCmd, ReferralCmd, TeamCmd};
 
 /// An error with the exit code the contract gives it.
 #[derive(Debug)]
@@ -36,6 +36,7 @@ impl From<DeviceError> for Failure {
         let code = match e.code() {
             ErrorCode::Invalid => 2,
             ErrorCode::NotPermitted => 3,
+            ErrorCode::RelayUnreachable | ErrorCode::RelayRefused | ErrorCode::DeviceRevoked => 4,
             _ => 1,
         };
         Self { code, message: e.to_string() }
@@ -57,10 +58,12 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            // The contract wants one line: clap's first line already reads "error: …".
+            // The contract wants one line: clap's first paragraph already reads "error: …",
+            // and its indented lines name what is missing, so they join that line.
             let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or("error: bad usage");
-            eprintln!("{first}");
+            let first: Vec<&str> = rendered.lines().take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
+            let line = if first.is_empty() { "error: bad usage".to_owned() } else { first.join(" ") };
+            eprintln!("{line}");
             return ExitCode::from(2);
         }
     };
@@ -113,17 +116,20 @@ fn open(cli: &Cli) -> Result<Device, Failure> {
     Ok(Device::open(&dir, &passphrase(false)?)?)
 }
 
-/// Prints `value` as JSON or as text.
+/// Prints `value` as JSON or as text. A closed stdout (`waymark … | head`) is an
+/// error line and exit 1, not the panic `println!` would give.
 fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -> Result<(), Failure> {
-    if json {
-        let out = serde_json::to_string_pretty(value).context("could not write JSON")?;
-        println!("{out}");
+    use std::io::Write;
+    let out = if json {
+        serde_json::to_string_pretty(value).context("could not write JSON")?
     } else {
-        let out = text(value);
-        if !out.is_empty() {
-            println!("{}", out.trim_end());
-        }
+        text(value).trim_end().to_owned()
+    };
+    if out.is_empty() {
+        return Ok(());
     }
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{out}").and_then(|()| stdout.flush()).context("could not write the output")?;
     Ok(())
 }
 
@@ -256,12 +262,64 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let view = device.team_set(input)?;
             print(json, &view, text::team)
         }
+        Command::Enroll { relay, code } => {
+            let dir = data_dir(cli)?;
+            let pass = passphrase(true)?;
+            let (_, view) = runtime()?.block_on(Device::enroll(&dir, &pass, relay, code))?;
+            print(json, &view, |v| format!("device {} enrolled in team {} as {}", v.device_id, v.team_id, v.role))
+        }
+        Command::Device(DeviceCmd::Invite { role, label }) => {
+            let mut device = open(cli)?;
+            let view = runtime()?.block_on(device.device_invite(role, label))?;
+            print(json, &view, |v| {
+                format!(
+                    "device {} invited; on it run:\n  waymark enroll --relay URL --code {}\n(expires {})",
+                    v.device_id, v.code, v.expires_at
+                )
+            })
+        }
+        Command::Device(DeviceCmd::Revoke { device_id }) => {
+            let mut device = open(cli)?;
+            let view = runtime()?.block_on(device.device_revoke(device_id))?;
+            print(json, &view, |v| format!("device {} revoked", v.device_id))
+        }
+        Command::Sync => {
+            let mut device = open(cli)?;
+            let interactive = std::io::stderr().is_terminal();
+            let mut pulled = 0usize;
+            let view = runtime()?.block_on(device.sync(|p| {
+                if let waymark_device::SyncProgress::Pulled(n) = p {
+                    pulled += n;
+                    if interactive && n > 0 {
+                        eprint!("\rpulled {pulled} changes");
+                    }
+                }
+            }));
+            if interactive && pulled > 0 {
+                eprintln!();
+            }
+            let view = view?;
+            print(json, &view, |v| {
+                format!(
+                    "synced: {} pushed, {} pulled, {} documents, {} pending",
+                    v.pushed, v.pulled, v.documents, v.pending
+                )
+            })
+        }
         Command::Team(TeamCmd::Show) => {
             let mut device = open(cli)?;
             let view = device.team_view()?;
             print(json, &view, text::team)
         }
     }
+}
+
+/// A small runtime for the verbs that talk to the relay.
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure { code: 1, message: format!("could not start: {e}") })
 }
 
 fn person_input(a: &args::PersonFields) -> PersonInput {

@@ -4,6 +4,20 @@
 use thiserror::Error;
 use waymark_domain::ValidationError;
 use waymark_store::StoreError;
+use waymark_sync_proto::ProtoError;
+
+impl From<ProtoError> for DeviceError {
+    fn from(e: ProtoError) -> Self {
+        match e {
+            ProtoError::Code(m) => DeviceError::Invalid(ValidationError::UnknownValue {
+                what: "invitation code",
+                value: m,
+                expected: "the code the supervisor's device showed".into(),
+            }),
+            other => DeviceError::RelayRefused(other.to_string()),
+        }
+    }
+}
 
 #[derive(Debug, Error)]
 pub enum DeviceError {
@@ -17,6 +31,14 @@ pub enum DeviceError {
     Conflict(String),
     #[error(transparent)]
     Store(StoreError),
+    #[error("relay unreachable: {0}")]
+    RelayUnreachable(String),
+    #[error("the relay refused: {0}")]
+    RelayRefused(String),
+    #[error("this device was revoked by the team; its local data has been wiped")]
+    DeviceRevoked,
+    #[error("this device is not enrolled with a relay: run `waymark enroll --relay URL --code CODE`")]
+    NotEnrolled,
 }
 
 impl From<StoreError> for DeviceError {
@@ -41,6 +63,10 @@ pub enum ErrorCode {
     NotInitialized,
     AlreadyInitialized,
     Storage,
+    RelayUnreachable,
+    RelayRefused,
+    DeviceRevoked,
+    NotEnrolled,
 }
 
 impl DeviceError {
@@ -55,6 +81,10 @@ impl DeviceError {
             DeviceError::Store(StoreError::NotInitialized(_)) => ErrorCode::NotInitialized,
             DeviceError::Store(StoreError::AlreadyInitialized(_)) => ErrorCode::AlreadyInitialized,
             DeviceError::Store(_) => ErrorCode::Storage,
+            DeviceError::RelayUnreachable(_) => ErrorCode::RelayUnreachable,
+            DeviceError::RelayRefused(_) => ErrorCode::RelayRefused,
+            DeviceError::DeviceRevoked => ErrorCode::DeviceRevoked,
+            DeviceError::NotEnrolled => ErrorCode::NotEnrolled,
         }
     }
 }

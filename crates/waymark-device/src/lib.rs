@@ -6,6 +6,8 @@
 //! not); it does not parse command lines or print.
 
 mod error;
+pub mod sync;
+mod transport;
 pub mod views;
 
 use std::path::Path;
@@ -28,7 +30,9 @@ use waymark_domain::{DeviceId, EncounterId, NoteId, PersonId, ReferralId, Valida
 use waymark_store::{DeviceMeta, DocId, DocKind, Store, Writer, codec};
 
 pub use error::{DeviceError, ErrorCode, Result};
+pub use sync::{EnrollView, InviteView, SyncProgress, SyncView};
 pub use views::*;
+pub use waymark_sync_proto::wire::RevokeResponse;
 
 /// How many possible duplicates `person add` offers at most.
 const MAX_DUPLICATES: usize = 5;
@@ -151,6 +155,12 @@ fn parse_id<T: std::str::FromStr<Err = ValidationError>>(text: &str) -> Result<T
 fn location(lat: Option<f64>, lon: Option<f64>, accuracy: Option<f64>) -> Result<Option<Location>> {
     match (lat, lon) {
         (Some(lat), Some(lon)) => Ok(Some(Location::new(lat, lon, accuracy)?)),
+        (None, None) if accuracy.is_some() => Err(ValidationError::UnknownValue {
+            what: "location",
+            value: "an accuracy without coordinates".into(),
+            expected: "--accuracy only with --lat and --lon".into(),
+        }
+        .into()),
         (None, None) => Ok(None),
         _ => Err(ValidationError::UnknownValue {
             what: "location",
@@ -433,6 +443,9 @@ impl Device {
     /// Persons whose name or alias contains `query`.
     pub fn person_search(&mut self, query: &str) -> Result<Vec<PersonView>> {
         self.require(Action::ViewCase, "search persons (use lookup)")?;
+        if waymark_domain::duplicates::normalize(query).is_empty() {
+            return Err(ValidationError::Empty("search query").into());
+        }
         let rows = self.store.query().search_persons(query, MAX_RESULTS)?;
         Ok(rows.into_iter().map(|r| PersonView::new(r.person, r.conflicts, false)).collect())
     }
@@ -588,8 +601,12 @@ impl Device {
             None => self.store.query().encounters(None)?,
         };
         let mut out = Vec::with_capacity(list.len());
-        for e in list {
+        for mut e in list {
             let pending = self.store.is_pending(DocId::new(DocKind::Encounter, *e.id.as_uuid()))?;
+            // A contact logged against a person later merged away shows the kept person.
+            if let Some(p) = e.person_id {
+                e.person_id = Some(self.store.query().resolve_person(p)?);
+            }
             out.push(EncounterView::new(e, pending));
         }
         Ok(out)
@@ -811,8 +828,9 @@ impl Device {
     pub fn lookup(&mut self, query: &str, reason: Option<&str>) -> Result<Vec<CardView>> {
         self.require(Action::Lookup, "look up the roster")?;
         let query = query.trim();
-        if query.is_empty() {
-            return Err(ValidationError::Empty("lookup query").into());
+        // Punctuation alone normalizes to nothing, which would match every card.
+        if duplicates::normalize(query).is_empty() {
+            return Err(ValidationError::Empty("lookup query (letters or digits of a name or alias)").into());
         }
         if let Some(reason) = reason
             && reason.chars().count() > MAX_REASON

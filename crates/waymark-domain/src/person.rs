@@ -212,7 +212,17 @@ impl PersonPatch {
             Some(text) => Some(Dob::parse(&text, today)?),
             None => None,
         };
-        let status = status.map(str::parse).transpose()?;
+        // `referred` is set by a referral, not typed by a worker.
+        let status = match status.map(str::parse::<PersonStatus>).transpose()? {
+            Some(PersonStatus::Referred) => {
+                return Err(ValidationError::UnknownValue {
+                    what: "status",
+                    value: "referred".into(),
+                    expected: "active, inactive".into(),
+                });
+            }
+            other => other,
+        };
         let case_manager = non_blank(case_manager);
         if let Some(c) = &case_manager {
             check_len("case manager", c, MAX_NAME)?;

@@ -172,7 +172,7 @@ pub const PERSON_FIELDS: &[&str] = &[
 
 pub fn write_person(doc: &mut AutoCommit, p: &Person) -> Result<()> {
     if doc.get(ROOT, "aliases")?.is_none() {
-        doc.put_object(ROOT, "aliases", ObjType::Map)?;
+        doc.put_object(ROOT, "aliases", ObjType::List)?;
     }
     put_all(
         doc,
@@ -195,30 +195,33 @@ pub fn write_person(doc: &mut AutoCommit, p: &Person) -> Result<()> {
     add_aliases(doc, &p.aliases)
 }
 
-/// Adds aliases to the person's alias set. The set is a map keyed by the lowercased
-/// alias, so two devices adding the same alias offline end with one entry.
+/// Adds aliases to the person's alias list, in the order they were given; the first
+/// alias is the name shown for someone without a name, so order matters. Two devices
+/// adding the same alias offline both insert it; reading drops the repeat.
 pub fn add_aliases(doc: &mut AutoCommit, aliases: &[String]) -> Result<()> {
-    let map = match doc.get(ROOT, "aliases")? {
-        Some((Value::Object(ObjType::Map), id)) => id,
-        _ => doc.put_object(ROOT, "aliases", ObjType::Map)?,
+    let list = match doc.get(ROOT, "aliases")? {
+        Some((Value::Object(ObjType::List), id)) => id,
+        _ => doc.put_object(ROOT, "aliases", ObjType::List)?,
     };
+    let known: Vec<String> = read_aliases(doc)?.iter().map(|a| a.to_lowercase()).collect();
     for alias in aliases {
-        let key = alias.to_lowercase();
-        if doc.get(&map, key.as_str())?.is_none() {
-            doc.put(&map, key.as_str(), alias.as_str())?;
+        if !known.contains(&alias.to_lowercase()) {
+            let end = doc.length(&list);
+            doc.insert(&list, end, alias.as_str())?;
         }
     }
     Ok(())
 }
 
 fn read_aliases(doc: &AutoCommit) -> Result<Vec<String>> {
-    let Some((Value::Object(ObjType::Map), map)) = doc.get(ROOT, "aliases")? else {
+    let Some((Value::Object(ObjType::List), list)) = doc.get(ROOT, "aliases")? else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::new();
-    for key in doc.keys(&map) {
-        if let Some((Value::Scalar(v), _)) = doc.get(&map, key.as_str())?
+    let mut out: Vec<String> = Vec::new();
+    for i in 0..doc.length(&list) {
+        if let Some((Value::Scalar(v), _)) = doc.get(&list, i)?
             && let ScalarValue::Str(text) = v.as_ref()
+            && !out.iter().any(|a| a.to_lowercase() == text.to_lowercase())
         {
             out.push(text.to_string());
         }

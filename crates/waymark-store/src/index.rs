@@ -128,6 +128,21 @@ pub(crate) fn reindex(conn: &Connection, id: DocId, doc: &AutoCommit) -> Result<
     Ok(())
 }
 
+/// Removes a document's rows from the index.
+pub(crate) fn unindex(conn: &Connection, id: DocId) -> Result<()> {
+    let key = id.id.hyphenated().to_string();
+    let sql = match id.kind {
+        DocKind::Team => return Ok(()),
+        DocKind::Person => "DELETE FROM persons WHERE id = ?1",
+        DocKind::Card => "DELETE FROM cards WHERE person_id = ?1",
+        DocKind::Encounter => "DELETE FROM encounters WHERE id = ?1",
+        DocKind::Referral => "DELETE FROM referrals WHERE id = ?1",
+        DocKind::Note => "DELETE FROM notes WHERE id = ?1",
+    };
+    conn.execute(sql, [key])?;
+    Ok(())
+}
+
 /// What duplicate scoring needs of each person on the roster.
 #[derive(Debug, Clone)]
 pub struct DuplicateRow {

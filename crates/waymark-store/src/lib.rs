@@ -29,7 +29,7 @@ pub use codec::PERSON_FIELDS;
 pub use docid::{DocId, DocKind};
 pub use error::{Result, StoreError};
 pub use index::{Conflicts, DuplicateRow, PersonRow, Query, Table};
-pub use keys::{KeyFile, MIN_PASSPHRASE};
+pub use keys::{KeyFile, MIN_PASSPHRASE, check_new_passphrase as keys_check_passphrase};
 
 /// Documents with more changes than this since their snapshot are compacted into a
 /// new snapshot in the same transaction as the write that crossed the line.
@@ -50,6 +50,38 @@ pub struct DeviceMeta {
     pub user_name: Option<String>,
     pub user_phone: Option<String>,
     pub created_at: jiff::Timestamp,
+}
+
+/// A local change waiting for the relay.
+#[derive(Debug, Clone)]
+pub struct OutboxEntry {
+    pub doc: DocId,
+    /// The automerge change hash.
+    pub hash: Vec<u8>,
+    /// The change's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Deletes a store's files: what a revoked device does at its next contact. The
+/// database pages are overwritten before the files are removed.
+pub fn wipe(dir: &Path) -> Result<()> {
+    let io = |source| StoreError::Io { path: dir.into(), source };
+    for name in [DB_FILE, "waymark.db-wal", "waymark.db-shm", KEY_FILE] {
+        let path = dir.join(name);
+        if let Ok(meta) = fs::metadata(&path) {
+            let zeros = vec![0u8; 64 * 1024];
+            let mut left = meta.len();
+            let mut f = fs::OpenOptions::new().write(true).open(&path).map_err(io)?;
+            while left > 0 {
+                let n = left.min(zeros.len() as u64) as usize;
+                std::io::Write::write_all(&mut f, &zeros[..n]).map_err(io)?;
+                left -= n as u64;
+            }
+            f.sync_all().map_err(io)?;
+            fs::remove_file(&path).map_err(io)?;
+        }
+    }
+    Ok(())
 }
 
 /// A cached document and the generation of its row when it was loaded, so a write by
@@ -204,6 +236,43 @@ impl Store {
         Ok(self.cache.get_mut(&id).map(|c| &mut c.doc))
     }
 
+    /// Local changes not yet acknowledged by the relay, oldest first.
+    pub fn outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>> {
+        let mut stmt = self.conn.prepare_cached("SELECT doc_id, hash, bytes FROM outbox ORDER BY seq LIMIT ?1")?;
+        let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, Vec<u8>>(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (doc, hash, bytes) = row?;
+            out.push(OutboxEntry { doc: doc.parse()?, hash, bytes });
+        }
+        Ok(out)
+    }
+
+    /// Removes changes the relay acknowledged from the outbox.
+    pub fn ack_outbox(&mut self, acked: &[(DocId, Vec<u8>)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached("DELETE FROM outbox WHERE doc_id = ?1 AND hash = ?2")?;
+            for (doc, hash) in acked {
+                stmt.execute(params![doc.to_string(), hash])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets a device-local value (sync state; never synced itself).
+    pub fn set_local(&mut self, key: &str, value: &str) -> Result<()> {
+        self.write(|w| w.set_local(key, value))
+    }
+
+    /// Number of documents in the store.
+    pub fn doc_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM docs", [], |r| r.get(0))?)
+    }
+
     /// Number of local changes not yet acknowledged by the relay.
     pub fn pending_changes(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
@@ -336,7 +405,8 @@ impl Writer<'_, '_> {
         result.map(Some)
     }
 
-    fn apply_remote(&mut self, id: DocId, change: &[u8]) -> Result<bool> {
+    /// Applies one change received from another device; see `Store::apply_remote`.
+    pub fn apply_remote(&mut self, id: DocId, change: &[u8]) -> Result<bool> {
         let change = Change::from_bytes(change.to_vec())
             .map_err(|e| StoreError::Corrupt(format!("{id}: not an automerge change: {e}")))?;
         let hash = change.hash();
@@ -415,6 +485,23 @@ impl Writer<'_, '_> {
         index::reindex(&self.tx, id, &cached.doc)?;
         cached.generation = generation;
         insert_cache(self.cache, id, cached);
+        Ok(())
+    }
+
+    /// Removes a document and everything derived from it: this device left its
+    /// audience. Its changes leave the file too (`secure_delete` overwrites them).
+    pub fn purge(&mut self, id: DocId) -> Result<()> {
+        let key = id.to_string();
+        for sql in [
+            "DELETE FROM docs WHERE doc_id = ?1",
+            "DELETE FROM changes WHERE doc_id = ?1",
+            "DELETE FROM outbox WHERE doc_id = ?1",
+        ] {
+            self.tx.execute(sql, [&key])?;
+        }
+        index::unindex(&self.tx, id)?;
+        self.cache.remove(&id);
+        self.touched.push(id);
         Ok(())
     }
 

@@ -1,0 +1,122 @@
+//! What each role may do: officers look up and refer, outreach works cases,
+//! supervisors also merge and set team settings.
+
+use crate::support::{Device, UNKNOWN_ID, arr, rfc3339_seconds, s};
+
+const CARD_FIELDS: [&str; 6] =
+    ["person_id", "display_name", "status", "case_manager", "case_manager_phone", "updated_at"];
+
+#[test]
+fn officer_can_refer_by_name_and_look_up_the_card() {
+    let device = Device::init("officer", &[]);
+    let r = device.ok(&[
+        "referral",
+        "create",
+        "--pathway",
+        "social_contact",
+        "--name",
+        "Dee Walker",
+        "--description",
+        "scar over left eye",
+        "--narrative",
+        "asked for help",
+    ]);
+    assert_eq!(r["status"], "new");
+    let cards = device.ok(&["lookup", "walker", "--reason", "social contact on 3rd Ave"]);
+    let cards = arr(&cards, "lookup");
+    assert_eq!(cards.len(), 1, "{cards:?}");
+    let card = &cards[0];
+    let mut keys: Vec<&str> = card.as_object().expect("a card is an object").keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut expected = CARD_FIELDS.to_vec();
+    expected.sort_unstable();
+    assert_eq!(keys, expected, "a card holds the card fields and nothing else: {card}");
+    assert_eq!(card["person_id"], r["person_id"]);
+    assert_eq!(card["display_name"], "Dee Walker");
+    assert_eq!(card["status"], "referred");
+    rfc3339_seconds(s(card, "updated_at"));
+
+    // The officer sees its own referral and the card of the person it referred.
+    let list = device.ok(&["referral", "list"]);
+    assert_eq!(arr(&list, "referral list").len(), 1);
+    assert_eq!(list[0]["id"], r["id"]);
+    let shown = device.ok(&["person", "show", s(&r, "person_id")]);
+    assert_eq!(shown["id"], r["person_id"]);
+    assert_eq!(shown["display_name"], "Dee Walker");
+    assert!(shown.get("description").is_none(), "no case detail on an officer's device: {shown}");
+
+    assert_eq!(device.ok(&["lookup", "nobody-by-this-name"]), serde_json::json!([]));
+}
+
+#[test]
+fn officer_gets_exit_3_for_case_work() {
+    let device = Device::init("officer", &[]);
+    let r = device.ok(&["referral", "create", "--pathway", "community", "--name", "Dee Walker"]);
+    let p = s(&r, "person_id");
+    let refused: &[&[&str]] = &[
+        &["note", "add", "--person", p, "--text", "sleeping at the shelter"],
+        &["note", "list", "--person", p],
+        &["person", "list"],
+        &["person", "search", "dee"],
+        &["person", "add", "--name", "New Person"],
+        &["person", "update", p, "--status", "inactive"],
+        &["person", "merge", p, UNKNOWN_ID],
+        &["encounter", "log", "--service", "naloxone"],
+        &["encounter", "log", "--person", p],
+        &["encounter", "list"],
+        &["team", "set", "--intake-days", "14"],
+        &["referral", "update", s(&r, "id"), "--status", "contacted"],
+    ];
+    for args in refused {
+        let line = device.fails(args, 3);
+        assert!(line.contains("not permitted"), "{args:?}: {line}");
+    }
+    // Nothing changed: the card and the referral are as they were.
+    let list = device.ok(&["referral", "list"]);
+    assert_eq!(list[0]["status"], "new");
+    assert_eq!(device.ok(&["person", "show", p])["status"], "referred");
+    assert_eq!(device.ok(&["team", "show"])["intake_days"], 30);
+}
+
+#[test]
+fn officer_cannot_show_a_person_outside_its_cards() {
+    let device = Device::init("officer", &[]);
+    device.ok(&["referral", "create", "--pathway", "community", "--name", "Dee Walker"]);
+    device.fails(&["person", "show", UNKNOWN_ID], 3);
+}
+
+#[test]
+fn officer_lookup_without_a_name_in_the_query_is_bad_usage() {
+    let device = Device::init("officer", &[]);
+    device.ok(&["referral", "create", "--pathway", "community", "--name", "Dee Walker"]);
+    device.fails(&["lookup", "  "], 2);
+    device.fails(&["lookup"], 2);
+    // Punctuation is no name: it must not list every card on the device.
+    for wildcard in ["%", "_", ".", "*", "'-"] {
+        device.fails(&["lookup", wildcard], 2);
+    }
+    assert_eq!(arr(&device.ok(&["lookup", "dee"]), "lookup").len(), 1, "a real name is still found");
+}
+
+#[test]
+fn outreach_gets_exit_3_for_merge_and_team_settings() {
+    let device = Device::init("outreach", &[]);
+    let a = device.ok(&["person", "add", "--name", "Robert Johnson"]);
+    let b = device.ok(&["person", "add", "--name", "Bobby Johnson"]);
+    device.fails(&["person", "merge", s(&a, "id"), s(&b, "id")], 3);
+    device.fails(&["team", "set", "--exclusion", "sex_offense=Registered sex offense"], 3);
+    device.fails(&["team", "set", "--intake-days", "14"], 3);
+    assert_eq!(arr(&device.ok(&["person", "list"]), "person list").len(), 2, "no merge happened");
+    assert_eq!(device.ok(&["team", "show"])["intake_days"], 30);
+}
+
+#[test]
+fn outreach_can_look_up_the_roster_too() {
+    let device = Device::init("outreach", &[]);
+    let a = device.ok(&["person", "add", "--name", "Robert Johnson", "--case-manager", "Casey Morgan"]);
+    let cards = device.ok(&["lookup", "robert"]);
+    assert_eq!(arr(&cards, "lookup").len(), 1);
+    assert_eq!(cards[0]["person_id"], a["id"]);
+    assert_eq!(cards[0]["status"], "active");
+    assert_eq!(cards[0]["case_manager"], "Casey Morgan");
+}
