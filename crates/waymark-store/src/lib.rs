@@ -148,6 +148,9 @@ impl Store {
         let key = KeyFile::read(&key_path)?.derive(passphrase)?;
         let conn = db::open(&db_path, &key, false)?;
         db::check_schema(&conn)?;
+        // Fold what the last session left in the WAL into the database, here rather
+        // than inside a user's save.
+        checkpoint(&conn)?;
         let text: String = conn
             .query_row("SELECT value FROM meta WHERE key = 'device'", [], |r| r.get(0))
             .optional()?
@@ -290,6 +293,12 @@ impl Store {
         Query::new(&self.conn)
     }
 
+    /// Moves committed pages from the WAL into the database file. Call when idle; the
+    /// store also does it when it opens and closes. Never needed for durability.
+    pub fn checkpoint(&self) -> Result<()> {
+        checkpoint(&self.conn)
+    }
+
     /// Checks the file (SQLite's integrity check) and that every document loads.
     pub fn check_integrity(&mut self) -> Result<()> {
         let verdict: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
@@ -312,6 +321,19 @@ impl Store {
             None => Ok(TeamSettings::default()),
         }
     }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Best effort: a failed checkpoint loses nothing (the WAL is durable) and the
+        // next open tries again.
+        let _ = checkpoint(&self.conn);
+    }
+}
+
+fn checkpoint(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+    Ok(())
 }
 
 /// Restricts a file or folder to its owner: nothing in a store is for other users.
