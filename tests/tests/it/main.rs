@@ -1,3 +1,5 @@
 //! Scenario tests: real processes on real encrypted stores.
 
 mod crash;
+mod relay;
+mod sync;

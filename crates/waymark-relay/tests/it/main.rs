@@ -1,0 +1,9 @@
+//! Integration tests of the relay: the real server on 127.0.0.1 port 0 over real
+//! SQLite files in temporary directories, driven with reqwest; and the real binary.
+
+mod common;
+
+mod auth;
+mod cli;
+mod limits;
+mod sync;
