@@ -35,7 +35,8 @@ impl From<DeviceError> for Failure {
     fn from(e: DeviceError) -> Self {
         let code = match e.code() {
             ErrorCode::Invalid => 2,
-            ErrorCode::NotPermitted => 3,
+            // A standalone device may not do what needs a relay.
+            ErrorCode::NotPermitted | ErrorCode::NotEnrolled => 3,
             ErrorCode::RelayUnreachable | ErrorCode::RelayRefused | ErrorCode::DeviceRevoked => 4,
             _ => 1,
         };

@@ -9,11 +9,7 @@ use waymark_sync_proto::ProtoError;
 impl From<ProtoError> for DeviceError {
     fn from(e: ProtoError) -> Self {
         match e {
-            ProtoError::Code(m) => DeviceError::Invalid(ValidationError::UnknownValue {
-                what: "invitation code",
-                value: m,
-                expected: "the code the supervisor's device showed".into(),
-            }),
+            ProtoError::Code(m) => DeviceError::Invalid(ValidationError::InviteCode(m)),
             other => DeviceError::RelayRefused(other.to_string()),
         }
     }

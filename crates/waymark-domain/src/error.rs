@@ -53,6 +53,8 @@ pub enum ValidationError {
     Duration(i64),
     #[error("a key must be 1-40 characters of a-z, 0-9 and _: {0:?}")]
     Key(String),
+    #[error("the invitation code is not valid ({0}): enter it as the supervisor's device showed it")]
+    InviteCode(String),
 }
 
 pub type Result<T, E = ValidationError> = std::result::Result<T, E>;

@@ -158,11 +158,12 @@ pub fn intake_deadline(referred_at: Timestamp, team_tz: &TimeZone, window_days: 
     }
 }
 
-/// Whole days left on an intake clock (negative once overdue), counted in 24 h steps
-/// from `now` and rounded down, so "0 days left" means "due within the day".
+/// Days left on an intake clock, as a worker reads it: a referral made now with a
+/// 30-day window has 30 days left (not 29 and some hours), "1" means due within the
+/// next 24 hours, and an overdue referral counts down from -1.
 pub fn days_left(now: Timestamp, deadline: Timestamp) -> i64 {
     let seconds = deadline.as_second() - now.as_second();
-    seconds.div_euclid(86_400)
+    if seconds > 0 { (seconds + 86_399) / 86_400 } else { seconds.div_euclid(86_400) }
 }
 
 #[cfg(test)]
@@ -202,8 +203,11 @@ mod tests {
     fn days_left_counts_down_and_goes_negative() {
         let due = ts("2026-11-30T12:00:00Z");
         assert_eq!(days_left(ts("2026-11-23T12:00:00Z"), due), 7);
-        assert_eq!(days_left(ts("2026-11-30T11:00:00Z"), due), 0);
+        assert_eq!(days_left(ts("2026-11-23T12:00:05Z"), due), 7, "a few seconds later still reads 7");
+        assert_eq!(days_left(ts("2026-11-30T11:00:00Z"), due), 1, "due within the day");
+        assert_eq!(days_left(due, due), 0);
         assert_eq!(days_left(ts("2026-11-30T13:00:00Z"), due), -1);
+        assert_eq!(days_left(ts("2026-12-01T13:00:00Z"), due), -2);
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod at_rest;
 mod encounters;
 mod errors;
 mod init;
+mod online;
 mod persons;
 mod referrals;
 mod roles;

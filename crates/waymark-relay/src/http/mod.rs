@@ -18,6 +18,7 @@ use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::audit::AuditQueue;
@@ -128,6 +129,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(CatchPanicLayer::new())
+        // Pull pages are JSON around base64 ciphertext; gzip takes back most of what
+        // base64 adds (a fresh pull measured 1.86x the records' JSON size without it).
+        .layer(CompressionLayer::new().gzip(true))
         .layer(axum::middleware::map_response(reply::json_errors))
 }
 
