@@ -208,33 +208,47 @@ async fn case_material_never_reaches_an_officer_or_the_relay_in_readable_form() 
     let _ = &t.dir;
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn two_outreach_workers_editing_one_person_offline_converge_with_conflicts_shown() {
+/// Two workers edit one person offline (the same field differently, and different
+/// fields), then sync with `first` going first.
+async fn concurrent_offline_edits(b_first: bool) {
     let mut t = team().await;
     let id = t.a.person_add(person("Rosa Díaz", None)).expect("person").id.to_string();
     sync(&mut t.a).await;
     sync(&mut t.b).await;
-    // Offline: the same field differently, and different fields.
     t.a.person_update(&id, PersonInput { name: Some("Rosa María Díaz".into()), ..Default::default() }).expect("a");
     t.b.person_update(&id, PersonInput { name: Some("Rosita Díaz".into()), ..Default::default() }).expect("b");
     t.a.person_update(&id, PersonInput { dob: Some("1988".into()), ..Default::default() }).expect("a dob");
     t.b.person_update(&id, PersonInput { description: Some("walks with a cane".into()), ..Default::default() })
         .expect("b description");
-    // B syncs first this time, then A, then B again.
-    sync(&mut t.b).await;
-    sync(&mut t.a).await;
-    sync(&mut t.b).await;
+    let (first, second) = if b_first { (&mut t.b, &mut t.a) } else { (&mut t.a, &mut t.b) };
+    sync(first).await;
+    sync(second).await;
+    sync(first).await;
     let show = |d: &mut Device| match d.person_show(&id).expect("show") {
         PersonShow::Person(p) => *p,
         PersonShow::Card(_) => panic!("outreach sees the person"),
     };
     let (pa, pb) = (show(&mut t.a), show(&mut t.b));
-    assert_eq!(serde_json::to_value(&pa.name).ok(), serde_json::to_value(&pb.name).ok());
+    assert_eq!(pa.name, pb.name, "both show the same value first");
     assert_eq!(pa.dob.as_deref(), Some("1988"));
-    assert_eq!(pb.description.as_deref(), Some("walks with a cane"));
+    assert_eq!(pb.dob.as_deref(), Some("1988"));
+    assert_eq!(pa.description.as_deref(), Some("walks with a cane"));
     assert_eq!(pa.conflicts, pb.conflicts);
     let names = pa.conflicts.get("name").expect("the name conflict is shown");
     assert_eq!(names.len(), 2);
+    for v in ["Rosa María Díaz", "Rosita Díaz"] {
+        assert!(names.contains(&serde_json::json!(v)), "{v} kept: {names:?}");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn concurrent_offline_edits_converge_with_conflicts_shown_when_b_syncs_first() {
+    concurrent_offline_edits(true).await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn concurrent_offline_edits_converge_with_conflicts_shown_when_a_syncs_first() {
+    concurrent_offline_edits(false).await;
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -256,4 +270,38 @@ async fn a_revoked_device_cannot_sync_and_wipes_its_store() {
     t.a.person_add(person("Another", None)).expect("person");
     sync(&mut t.a).await;
     let _ = Role::Outreach;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_device_that_leaves_a_documents_audience_purges_it() {
+    let mut t = team().await;
+    let referral = t
+        .officer
+        .referral_create(ReferralInput {
+            pathway: "social_contact".into(),
+            name: Some("Noor".into()),
+            ..Default::default()
+        })
+        .expect("referral");
+    sync_all(&mut t).await;
+    assert_eq!(t.officer.lookup("noor", Some("check")).expect("lookup").len(), 1);
+    // The office takes the officer off the card (its audience shrinks to case roles).
+    let person = referral.person_id;
+    let card_doc = waymark_store::DocId::new(DocKind::Card, *person.as_uuid());
+    t.sup
+        .store()
+        .write(|w| {
+            let mut card = w.read(card_doc, |d| waymark_store::codec::read_card(d, person))?.expect("card synced");
+            card.referred_by = None;
+            w.update(card_doc, |d| waymark_store::codec::write_card(d, &card))
+        })
+        .expect("card changed");
+    sync(&mut t.sup).await;
+    let view = sync(&mut t.officer).await;
+    assert_eq!(view.purged, 1, "the relay told the officer to purge the card");
+    assert!(t.officer.lookup("noor", Some("check")).expect("lookup").is_empty());
+    let ids = t.officer.store().doc_ids().expect("ids");
+    assert!(!ids.contains(&card_doc), "the card document is gone from the officer's store");
+    // Its own referral stays.
+    assert_eq!(t.officer.referral_list().expect("referrals").len(), 1);
 }
