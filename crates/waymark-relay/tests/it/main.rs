@@ -5,5 +5,6 @@ mod common;
 
 mod auth;
 mod cli;
+mod crash;
 mod limits;
 mod sync;
