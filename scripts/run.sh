@@ -6,14 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_pkgs=()
-for pkg in build-essential pkg-config; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
-done
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
-fi
+. scripts/lib.sh
+ensure_packages build-essential pkg-config
 
 echo "== building waymark and waymark-relay"
 cargo build --locked -q -p waymark-cli -p waymark-relay

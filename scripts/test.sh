@@ -5,15 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_pkgs=()
-for pkg in build-essential pkg-config; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
-done
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  echo "== installing ${need_pkgs[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
-fi
+. scripts/lib.sh
+# procps: the relay tests send SIGTERM with kill(1).
+ensure_packages build-essential pkg-config procps
 
 export CARGO_TERM_COLOR=never
 echo "== cargo fmt --check"

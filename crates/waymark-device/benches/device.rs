@@ -357,16 +357,7 @@ fn bulk_persons(device: &mut Device, rng: &mut Rng, count: usize) -> Vec<Person>
             .write(|w| {
                 for p in chunk {
                     w.update(DocId::new(DocKind::Person, *p.id.as_uuid()), |d| codec::write_person(d, p))?;
-                    let card = OfficerCard {
-                        person_id: p.id,
-                        display_name: p.display_name(),
-                        status: p.status,
-                        case_manager: p.case_manager.clone(),
-                        case_manager_phone: p.case_manager_phone.clone(),
-                        updated_at: p.updated_at,
-                        merged_into: None,
-                        referred_by: None,
-                    };
+                    let card = OfficerCard::of(p, None);
                     w.update(DocId::new(DocKind::Card, *p.id.as_uuid()), |d| codec::write_card(d, &card))?;
                 }
                 Ok::<_, StoreError>(())

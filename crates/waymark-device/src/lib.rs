@@ -304,7 +304,7 @@ impl Device {
             created_at: now,
             updated_at: now,
         };
-        self.store.write(|w| save_person(w, &person, None))?;
+        self.store.write(|w| save_person(w, &person))?;
         Ok(PersonAdded { id: person.id, possible_duplicates })
     }
 
@@ -391,7 +391,7 @@ impl Device {
             p.race_ethnicity = patch.race_ethnicity.unwrap_or(p.race_ethnicity);
             if p != before {
                 p.updated_at = now;
-                save_person(w, &p, Some(&before))?;
+                save_person(w, &p)?;
             }
             Ok::<_, DeviceError>(())
         })?;
@@ -469,8 +469,6 @@ impl Device {
             if d.merged_into.is_some() {
                 return Err(DeviceError::Conflict(format!("{dup} was already merged into another person")));
             }
-            let k_before = k.clone();
-            let d_before = d.clone();
             // The kept record wins; what it lacks comes from the duplicate, and the
             // duplicate's names stay findable as aliases.
             for name in d.name.iter().chain(d.aliases.iter()) {
@@ -490,8 +488,8 @@ impl Device {
             k.updated_at = now;
             d.merged_into = Some(keep);
             d.updated_at = now;
-            save_person(w, &k, Some(&k_before))?;
-            save_person(w, &d, Some(&d_before))?;
+            save_person(w, &k)?;
+            save_person(w, &d)?;
             Ok(())
         })?;
         let query = self.store.query();
@@ -724,7 +722,7 @@ impl Device {
                         created_at: now,
                         updated_at: now,
                     };
-                    save_person(w, &p, None)?;
+                    save_person(w, &p)?;
                 }
             }
             w.update(DocId::new(DocKind::Referral, *id.as_uuid()), |d| codec::write_referral(d, &r))?;
@@ -784,7 +782,6 @@ impl Device {
             if to == ReferralStatus::IntakeComplete {
                 let person_id = w.query().resolve_person(r.person_id)?;
                 let existing = w.read(person_doc(person_id), |d| codec::read_person(d, person_id))?;
-                let before = existing.clone();
                 // A referral made on an officer's phone has only a stub; intake makes
                 // it a full person on the roster.
                 let mut p = existing.unwrap_or_else(|| Person {
@@ -809,7 +806,7 @@ impl Device {
                     p.case_manager_phone = meta.user_phone.clone();
                 }
                 p.updated_at = now;
-                save_person(w, &p, before.as_ref())?;
+                save_person(w, &p)?;
             }
             Ok::<_, DeviceError>(())
         })?;
@@ -897,23 +894,11 @@ fn apply_team_input(team: &mut TeamSettings, input: &TeamInput) -> Result<()> {
 
 /// Writes a person's profile and keeps its officer card in step: the card gets only
 /// the officer-visible fields, and is written only when one of them changed.
-fn save_person(w: &mut Writer<'_, '_>, p: &Person, before: Option<&Person>) -> Result<()> {
+fn save_person(w: &mut Writer<'_, '_>, p: &Person) -> Result<()> {
     w.update(person_doc(p.id), |doc: &mut AutoCommit| codec::write_person(doc, p))?;
-    let card_fields =
-        |p: &Person| (p.display_name(), p.status, p.case_manager.clone(), p.case_manager_phone.clone(), p.merged_into);
-    let card_changed = before.is_none_or(|b| card_fields(b) != card_fields(p));
     let existing = w.read(card_doc(p.id), |d| codec::read_card(d, p.id))?;
-    if card_changed || existing.is_none() {
-        let card = OfficerCard {
-            person_id: p.id,
-            display_name: p.display_name(),
-            status: p.status,
-            case_manager: p.case_manager.clone(),
-            case_manager_phone: p.case_manager_phone.clone(),
-            updated_at: p.updated_at,
-            merged_into: p.merged_into,
-            referred_by: existing.and_then(|c| c.referred_by),
-        };
+    let card = OfficerCard::of(p, existing.as_ref().and_then(|c| c.referred_by));
+    if existing.is_none_or(|e| !e.same_view(&card)) {
         w.update(card_doc(p.id), |d| codec::write_card(d, &card))?;
     }
     Ok(())

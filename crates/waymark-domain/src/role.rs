@@ -157,6 +157,28 @@ pub struct OfficerCard {
     pub referred_by: Option<DeviceId>,
 }
 
+impl OfficerCard {
+    /// The card of `person`: the officer-visible fields and nothing else.
+    pub fn of(person: &crate::person::Person, referred_by: Option<DeviceId>) -> Self {
+        Self {
+            person_id: person.id,
+            display_name: person.display_name(),
+            status: person.status,
+            case_manager: person.case_manager.clone(),
+            case_manager_phone: person.case_manager_phone.clone(),
+            updated_at: person.updated_at,
+            merged_into: person.merged_into,
+            referred_by,
+        }
+    }
+
+    /// Whether two cards show an officer the same thing (the update time aside).
+    pub fn same_view(&self, other: &OfficerCard) -> bool {
+        (&self.display_name, self.status, &self.case_manager, &self.case_manager_phone, self.merged_into)
+            == (&other.display_name, other.status, &other.case_manager, &other.case_manager_phone, other.merged_into)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
