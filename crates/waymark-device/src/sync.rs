@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use serde::Serialize;
+use ts_rs::TS;
 use uuid::Uuid;
 use waymark_domain::role::Role;
 use waymark_domain::team::TeamSettings;
@@ -33,21 +34,22 @@ const LOCAL_KEYS: &str = "sync.keys";
 const LOCAL_CURSOR: &str = "sync.cursor";
 const LOCAL_LAST: &str = "sync.last";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct EnrollView {
+    #[ts(type = "string")]
     pub device_id: DeviceId,
     pub team_id: String,
     pub role: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct InviteView {
     pub device_id: String,
     pub code: String,
     pub expires_at: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct SyncView {
     pub pushed: usize,
     pub pulled: usize,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde::Serialize;
+use ts_rs::TS;
 use waymark_domain::eligibility::Eligibility;
 use waymark_domain::encounter::{Encounter, Services};
 use waymark_domain::person::Person;
@@ -14,34 +15,38 @@ use waymark_domain::team::{Entry, TeamSettings};
 use waymark_domain::time::days_left;
 use waymark_domain::{DeviceId, PersonId};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct InitView {
+    #[ts(type = "string")]
     pub device_id: DeviceId,
     pub role: String,
     pub team_id: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct IdView {
     pub id: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct DuplicateView {
+    #[ts(type = "string")]
     pub id: PersonId,
     pub score: f64,
     pub display_name: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct PersonAdded {
+    #[ts(type = "string")]
     pub id: PersonId,
     pub possible_duplicates: Vec<DuplicateView>,
 }
 
 /// A person as outreach and supervisors see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct PersonView {
+    #[ts(type = "string")]
     pub id: PersonId,
     pub name: Option<String>,
     pub display_name: String,
@@ -53,11 +58,15 @@ pub struct PersonView {
     pub case_manager_phone: Option<String>,
     pub gender: Vec<u8>,
     pub race_ethnicity: Vec<u8>,
+    #[ts(type = "string | null")]
     pub merged_into: Option<PersonId>,
     /// Set when the id asked for was merged into this person.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(type = "string", optional)]
     pub resolved_from: Option<PersonId>,
+    #[ts(type = "string")]
     pub created_at: Timestamp,
+    #[ts(type = "string")]
     pub updated_at: Timestamp,
     /// Every field that has concurrent values, with all of them.
     pub conflicts: BTreeMap<String, Vec<serde_json::Value>>,
@@ -90,13 +99,15 @@ impl PersonView {
 }
 
 /// The officer card view: what `lookup` returns, and all an officer's device shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct CardView {
+    #[ts(type = "string")]
     pub person_id: PersonId,
     pub display_name: String,
     pub status: String,
     pub case_manager: Option<String>,
     pub case_manager_phone: Option<String>,
+    #[ts(type = "string")]
     pub updated_at: Timestamp,
 }
 
@@ -114,7 +125,7 @@ impl From<OfficerCard> for CardView {
 }
 
 /// `person show` answers with a full person for case roles, a card for officers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(untagged)]
 pub enum PersonShow {
     Person(Box<PersonView>),
@@ -122,19 +133,22 @@ pub enum PersonShow {
 }
 
 /// A card shown by `person show` on an officer's device (with `id` like a person).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct CardShow {
+    #[ts(type = "string")]
     pub id: PersonId,
     #[serde(flatten)]
     pub card: CardView,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct EncounterView {
     pub id: String,
+    #[ts(type = "string | null")]
     pub person_id: Option<PersonId>,
     /// When, in the local time it was logged in (RFC 3339 with offset).
     pub at: String,
+    #[ts(type = "string")]
     pub at_utc: Timestamp,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -144,6 +158,7 @@ pub struct EncounterView {
     pub living_situation: Option<u16>,
     pub duration_minutes: Option<u16>,
     pub note: Option<String>,
+    #[ts(type = "string")]
     pub author: DeviceId,
     pub pending_sync: bool,
 }
@@ -169,20 +184,25 @@ impl EncounterView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ReferralView {
     pub id: String,
     pub pathway: String,
+    #[ts(type = "string")]
     pub person_id: PersonId,
     pub display_name: Option<String>,
     pub eligibility: Eligibility,
+    #[ts(type = "string")]
     pub intake_deadline: Timestamp,
     /// Whole days left on the intake clock (negative when overdue), for open
     /// referrals; `null` once closed.
     pub days_left: Option<i64>,
     pub status: String,
+    #[ts(type = "string")]
     pub status_at: Timestamp,
+    #[ts(type = "string")]
     pub created_at: Timestamp,
+    #[ts(type = "string")]
     pub referred_by: DeviceId,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -217,25 +237,29 @@ impl ReferralView {
 }
 
 /// What `referral create` answers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ReferralCreated {
     pub id: String,
+    #[ts(type = "string")]
     pub person_id: PersonId,
     pub eligibility: Eligibility,
+    #[ts(type = "string")]
     pub intake_deadline: Timestamp,
     pub days_left: i64,
     pub status: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct MergeView {
+    #[ts(type = "string")]
     pub id: PersonId,
+    #[ts(type = "string")]
     pub merged: PersonId,
     pub encounters: usize,
     pub referrals: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct TeamView {
     pub name: String,
     pub time_zone: String,

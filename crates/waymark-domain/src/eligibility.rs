@@ -11,6 +11,7 @@ use crate::team::TeamSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EligibilityResult {
     Eligible,
     NeedsReview,
@@ -18,6 +19,7 @@ pub enum EligibilityResult {
 
 /// The computed result and, when review is needed, every reason in plain words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Eligibility {
     pub result: EligibilityResult,
     pub reasons: Vec<String>,

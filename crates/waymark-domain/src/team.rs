@@ -12,6 +12,7 @@ pub const DEFAULT_LOCK_MINUTES: u8 = 5;
 
 /// A checklist or catalog entry: a stable key and a label shown to workers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Entry {
     pub key: String,
     pub label: String,
