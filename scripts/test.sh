@@ -14,5 +14,17 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The UI: type check, lint, unit tests and a production build (Node 20 is on the
+# machine image; Debian's own nodejs is the fallback).
+command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+echo "== ui: npm ci, check, lint, test, build"
+(
+  cd ui
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run --silent check
+  npm run --silent lint
+  npm test --silent
+  npm run --silent build
+)
 echo "== cargo test"
 cargo test --workspace --locked
