@@ -432,12 +432,14 @@ impl Device {
     pub fn person_list(&mut self) -> Result<Vec<PersonView>> {
         self.require(Action::ViewCase, "list persons (use lookup)")?;
         let rows = self.store.query().persons()?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let pending = self.store.is_pending(person_doc(row.person.id))?;
-            out.push(PersonView::new(row.person, row.conflicts, pending));
-        }
-        Ok(out)
+        let pending = self.store.pending_docs()?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let is_pending = pending.contains(&person_doc(row.person.id));
+                PersonView::new(row.person, row.conflicts, is_pending)
+            })
+            .collect())
     }
 
     /// Persons whose name or alias contains `query`.
@@ -598,14 +600,25 @@ impl Device {
             }
             None => self.store.query().encounters(None)?,
         };
+        let pending = self.store.pending_docs()?;
+        let mut resolved = std::collections::HashMap::new();
         let mut out = Vec::with_capacity(list.len());
         for mut e in list {
-            let pending = self.store.is_pending(DocId::new(DocKind::Encounter, *e.id.as_uuid()))?;
-            // A contact logged against a person later merged away shows the kept person.
+            let is_pending = pending.contains(&DocId::new(DocKind::Encounter, *e.id.as_uuid()));
+            // A contact logged against a person later merged away shows the kept person;
+            // a person's many contacts resolve with one lookup.
             if let Some(p) = e.person_id {
-                e.person_id = Some(self.store.query().resolve_person(p)?);
+                let kept = match resolved.get(&p) {
+                    Some(k) => *k,
+                    None => {
+                        let k = self.store.query().resolve_person(p)?;
+                        resolved.insert(p, k);
+                        k
+                    }
+                };
+                e.person_id = Some(kept);
             }
-            out.push(EncounterView::new(e, pending));
+            out.push(EncounterView::new(e, is_pending));
         }
         Ok(out)
     }
@@ -746,6 +759,7 @@ impl Device {
         let officer = !self.role().may(Action::ViewCase);
         let me = self.device_id();
         let list = self.store.query().referrals()?;
+        let pending = self.store.pending_docs()?;
         let mut out = Vec::with_capacity(list.len());
         for r in list {
             if officer && r.referred_by != me {
@@ -757,8 +771,8 @@ impl Device {
             } else {
                 self.store.query().person(person)?.map(|p| p.person.display_name())
             };
-            let pending = self.store.is_pending(DocId::new(DocKind::Referral, *r.id.as_uuid()))?;
-            out.push(ReferralView::new(r, name, now, pending));
+            let is_pending = pending.contains(&DocId::new(DocKind::Referral, *r.id.as_uuid()));
+            out.push(ReferralView::new(r, name, now, is_pending));
         }
         Ok(out)
     }

@@ -282,6 +282,14 @@ impl Store {
     }
 
     /// Whether a document has local changes not yet on the relay.
+    /// Every document with local changes not yet on the relay, in one query (for
+    /// marking whole lists).
+    pub fn pending_docs(&self) -> Result<std::collections::HashSet<DocId>> {
+        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT doc_id FROM outbox")?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.iter().map(|s| s.parse()).collect()
+    }
+
     pub fn is_pending(&self, id: DocId) -> Result<bool> {
         Ok(self
             .conn
