@@ -48,7 +48,7 @@ impl From<StoreError> for DeviceError {
 }
 
 /// What kind of failure, for programs: stable names that never change meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     NotPermitted,

@@ -6,6 +6,7 @@
 //! not); it does not parse command lines or print.
 
 mod error;
+mod overview;
 pub mod sync;
 mod transport;
 pub mod views;
@@ -30,6 +31,7 @@ use waymark_domain::{DeviceId, EncounterId, NoteId, PersonId, ReferralId, Valida
 use waymark_store::{DeviceMeta, DocId, DocKind, Store, Writer, codec};
 
 pub use error::{DeviceError, ErrorCode, Result};
+pub use overview::{DEFAULT_NEARBY_M, HomeView, PersonSeen, ReferralCheck, StatusView};
 pub use sync::{EnrollView, InviteView, SyncProgress, SyncView};
 pub use views::*;
 pub use waymark_sync_proto::wire::RevokeResponse;
@@ -57,26 +59,34 @@ pub struct InitOptions {
 }
 
 /// Fields of `person add` and `person update`, as the user typed them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct PersonInput {
     pub name: Option<String>,
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub aliases: Vec<String>,
     pub dob: Option<String>,
     pub description: Option<String>,
     pub status: Option<String>,
     pub case_manager: Option<String>,
     pub case_manager_phone: Option<String>,
+    #[ts(as = "Option<Vec<i64>>", optional)]
     pub gender: Vec<i64>,
+    #[ts(as = "Option<Vec<i64>>", optional)]
     pub race_ethnicity: Vec<i64>,
 }
 
 /// Fields of `encounter log`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct EncounterInput {
     pub person: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub accuracy_m: Option<f64>,
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub services: Vec<String>,
     pub note: Option<String>,
     pub at: Option<String>,
@@ -86,16 +96,20 @@ pub struct EncounterInput {
 }
 
 /// Fields of `referral create`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct ReferralInput {
     pub pathway: String,
     pub person: Option<String>,
     pub name: Option<String>,
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub aliases: Vec<String>,
     pub description: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub accuracy_m: Option<f64>,
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub exclusions: Vec<String>,
     pub narrative: Option<String>,
     pub charge_category: Option<String>,
@@ -215,6 +229,12 @@ impl Device {
     /// Opens the device store in `dir`.
     pub fn open(dir: &Path, passphrase: &str) -> Result<Device> {
         Ok(Device { store: Store::open(dir, passphrase)?, clock: system_clock() })
+    }
+
+    /// A second handle on the same device (own connection, system clock), so a
+    /// background sync can run while the first keeps serving the screens.
+    pub fn reopen(&self) -> Result<Device> {
+        Ok(Device { store: self.store.reopen()?, clock: system_clock() })
     }
 
     /// Replaces the clock (tests, or an app that keeps relay time).

@@ -28,7 +28,7 @@ use crate::transport::Relay;
 use crate::{Device, system_clock, system_time_zone};
 use waymark_domain::role::Action;
 
-const LOCAL_RELAY: &str = "sync.relay";
+pub(crate) const LOCAL_RELAY: &str = "sync.relay";
 const LOCAL_TOKEN: &str = "sync.token";
 const LOCAL_KEYS: &str = "sync.keys";
 const LOCAL_CURSOR: &str = "sync.cursor";

@@ -29,6 +29,14 @@ fn generate(dir: &Path) {
         EnrollView,
         InviteView,
         SyncView,
+        StatusView,
+        HomeView,
+        PersonSeen,
+        ReferralCheck,
+        PersonInput,
+        EncounterInput,
+        ReferralInput,
+        ErrorCode,
     );
 }
 

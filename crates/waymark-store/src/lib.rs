@@ -16,6 +16,7 @@ mod keys;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
 
 use automerge::{ActorId, AutoCommit, Change, ChangeHash};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -100,6 +101,8 @@ pub struct Store {
     meta: DeviceMeta,
     actor: ActorId,
     cache: HashMap<DocId, Cached>,
+    /// The database key, kept (zeroized on drop) so `reopen` needs no passphrase.
+    key: Zeroizing<[u8; 32]>,
 }
 
 impl Store {
@@ -146,6 +149,18 @@ impl Store {
             return Err(StoreError::NotInitialized(dir.into()));
         }
         let key = KeyFile::read(&key_path)?.derive(passphrase)?;
+        Store::open_with_key(dir, key)
+    }
+
+    /// A second handle on this store (its own connection, cache and actor), e.g. for
+    /// a background sync beside the app's reads and writes. No passphrase: it reuses
+    /// this handle's key.
+    pub fn reopen(&self) -> Result<Store> {
+        Store::open_with_key(&self.dir, self.key.clone())
+    }
+
+    fn open_with_key(dir: &Path, key: Zeroizing<[u8; 32]>) -> Result<Store> {
+        let db_path = dir.join(DB_FILE);
         let conn = db::open(&db_path, &key, false)?;
         db::check_schema(&conn)?;
         // Fold what the last session left in the WAL into the database, here rather
@@ -162,7 +177,7 @@ impl Store {
         let mut session = [0u8; 8];
         error::random_bytes(&mut session)?;
         actor.extend_from_slice(&session);
-        Ok(Store { conn, dir: dir.into(), meta, actor: ActorId::from(actor), cache: HashMap::new() })
+        Ok(Store { conn, dir: dir.into(), meta, actor: ActorId::from(actor), cache: HashMap::new(), key })
     }
 
     pub fn dir(&self) -> &Path {
