@@ -33,6 +33,9 @@ pub enum DeviceError {
     RelayRefused(String),
     #[error("this device was revoked by the team; its local data has been wiped")]
     DeviceRevoked,
+    /// The app holds no open store: it is locked (or was never unlocked).
+    #[error("the app is locked: unlock it with the passphrase")]
+    Locked,
     #[error("this device is not enrolled with a relay: run `waymark enroll --relay URL --code CODE`")]
     NotEnrolled,
 }
@@ -63,6 +66,7 @@ pub enum ErrorCode {
     RelayRefused,
     DeviceRevoked,
     NotEnrolled,
+    Locked,
 }
 
 impl DeviceError {
@@ -81,6 +85,7 @@ impl DeviceError {
             DeviceError::RelayRefused(_) => ErrorCode::RelayRefused,
             DeviceError::DeviceRevoked => ErrorCode::DeviceRevoked,
             DeviceError::NotEnrolled => ErrorCode::NotEnrolled,
+            DeviceError::Locked => ErrorCode::Locked,
         }
     }
 }

@@ -21,7 +21,8 @@ use waymark_domain::duplicates::{self, Candidate};
 use waymark_domain::eligibility;
 use waymark_domain::encounter::{self, Encounter, EncounterKind, NewEncounter};
 use waymark_domain::location::{Location, Precision};
-use waymark_domain::note::{self, CaseNote};
+use waymark_domain::note;
+pub use waymark_domain::note::CaseNote;
 use waymark_domain::person::{self, NewPerson, Person, PersonPatch, PersonStatus};
 use waymark_domain::referral::{self, Pathway, Referral, ReferralStatus};
 use waymark_domain::role::{Action, OfficerCard, Role};
@@ -31,7 +32,10 @@ use waymark_domain::{DeviceId, EncounterId, NoteId, PersonId, ReferralId, Valida
 use waymark_store::{DeviceMeta, DocId, DocKind, Store, Writer, codec};
 
 pub use error::{DeviceError, ErrorCode, Result};
-pub use overview::{DEFAULT_NEARBY_M, HomeView, PersonSeen, ReferralCheck, StatusView};
+pub use overview::{
+    DEFAULT_NEARBY_M, EnrollInput, HomeView, PersonSeen, ReferralCheck, SessionView, StartInput, StatusView,
+    SyncFailure, SyncState,
+};
 pub use sync::{EnrollView, InviteView, SyncProgress, SyncView};
 pub use views::*;
 pub use waymark_sync_proto::wire::RevokeResponse;
@@ -229,6 +233,23 @@ impl Device {
     /// Opens the device store in `dir`.
     pub fn open(dir: &Path, passphrase: &str) -> Result<Device> {
         Ok(Device { store: Store::open(dir, passphrase)?, clock: system_clock() })
+    }
+
+    /// Whether `dir` holds a device store (locked or not).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(waymark_store::DB_FILE).is_file()
+    }
+
+    /// A standalone device from the app's first-run form (see `init`).
+    pub fn start(dir: &Path, input: StartInput) -> Result<Device> {
+        let options = InitOptions {
+            role: Some(input.role.parse()?),
+            team_name: input.team_name,
+            user_name: input.user_name,
+            user_phone: input.user_phone,
+            ..InitOptions::default()
+        };
+        Ok(Device::init(dir, &input.passphrase, options)?.0)
     }
 
     /// A second handle on the same device (own connection, system clock), so a
@@ -445,6 +466,12 @@ impl Device {
         }
         let id = self.store.query().resolve_person(asked)?;
         let resolved_from = (id != asked).then_some(asked);
+        if self.store.query().person(id)?.is_none()
+            && let Some(card) = self.store.query().card(id)?
+        {
+            // Referred by an officer, not yet worked: only the card exists here.
+            return Ok(PersonShow::Card(CardShow { id: card.person_id, card: card.into() }));
+        }
         Ok(PersonShow::Person(Box::new(self.person_view(id, resolved_from)?)))
     }
 
@@ -469,7 +496,14 @@ impl Device {
             return Err(ValidationError::Empty("search query").into());
         }
         let rows = self.store.query().search_persons(query, MAX_RESULTS)?;
-        Ok(rows.into_iter().map(|r| PersonView::new(r.person, r.conflicts, false)).collect())
+        let pending = self.store.pending_docs()?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let is_pending = pending.contains(&person_doc(r.person.id));
+                PersonView::new(r.person, r.conflicts, is_pending)
+            })
+            .collect())
     }
 
     /// Merges `duplicate` into `keep` (supervisor). The duplicate records
@@ -528,7 +562,7 @@ impl Device {
         self.require(Action::AddNote, "add case notes")?;
         let person: PersonId = parse_id(person)?;
         let text = note::note_text(text)?;
-        let person = self.existing_person(person)?;
+        let person = self.person_for_write(person)?;
         let n = CaseNote {
             id: NoteId::from_uuid(new_uuid()),
             person_id: person,
@@ -553,6 +587,41 @@ impl Device {
         Ok(out)
     }
 
+    /// For a write about a person: the id they resolve to. A person an officer
+    /// referred exists on case devices only as the referral's stub until someone
+    /// works the referral; the first contact, note or status change makes them a
+    /// `referred` person on the roster here, so the worker can log attempts.
+    fn person_for_write(&mut self, id: PersonId) -> Result<PersonId> {
+        let id = self.store.query().resolve_person(id)?;
+        if self.store.query().person(id)?.is_some() {
+            return Ok(id);
+        }
+        let stub =
+            self.store.query().referrals()?.into_iter().filter(|r| r.person_id == id).min_by_key(|r| r.created_at);
+        let Some(r) = stub else {
+            return Err(DeviceError::NotFound { what: "person", id: id.to_string() });
+        };
+        let now = self.now();
+        let p = Person {
+            id,
+            name: r.stub_name.clone(),
+            aliases: vec![],
+            dob: None,
+            description: r.stub_description.clone(),
+            gender: vec![],
+            race_ethnicity: vec![],
+            status: PersonStatus::Referred,
+            case_manager: None,
+            case_manager_phone: None,
+            merged_into: None,
+            created_by: Some(self.device_id()),
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.write(|w| save_person(w, &p))?;
+        Ok(id)
+    }
+
     /// The id a person resolves to, or not-found when it is not on this device.
     fn existing_person(&mut self, id: PersonId) -> Result<PersonId> {
         let id = self.store.query().resolve_person(id)?;
@@ -571,7 +640,7 @@ impl Device {
         let person = match input.person.as_deref() {
             Some(p) => {
                 let id: PersonId = parse_id(p)?;
-                Some(self.existing_person(id)?)
+                Some(self.person_for_write(id)?)
             }
             None => None,
         };
@@ -806,6 +875,9 @@ impl Device {
         let now = self.now();
         let meta = self.store.meta().clone();
         let doc = DocId::new(DocKind::Referral, *id.as_uuid());
+        if let Some(r) = self.store.query().referral(id)? {
+            self.person_for_write(r.person_id)?;
+        }
         self.store.write(|w| {
             let mut r = w
                 .read(doc, |d| codec::read_referral(d, id))?

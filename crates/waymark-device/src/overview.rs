@@ -23,6 +23,39 @@ pub const DEFAULT_NEARBY_M: f64 = 500.0;
 /// The largest radius the home list accepts, in metres.
 const MAX_NEARBY_M: f64 = 50_000.0;
 
+/// Where the app stands: no store yet (`new`), a store waiting for its passphrase
+/// (`locked`), or open (`unlocked`, with the status line).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SessionView {
+    #[ts(type = "'new' | 'locked' | 'unlocked'")]
+    pub phase: String,
+    pub status: Option<StatusView>,
+    /// The app runs on a demo team with sample data (the run script's local relay).
+    pub demo: bool,
+}
+
+/// First run without a relay: a standalone device with a team of its own.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
+pub struct StartInput {
+    pub passphrase: String,
+    #[ts(type = "'officer' | 'outreach' | 'supervisor'")]
+    pub role: String,
+    pub user_name: Option<String>,
+    pub user_phone: Option<String>,
+    pub team_name: Option<String>,
+}
+
+/// First run with an invitation code from the team's supervisor.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollInput {
+    pub passphrase: String,
+    pub relay: String,
+    pub code: String,
+}
+
 /// Who this device is and how its sync stands: the app's always-visible status.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct StatusView {
@@ -36,6 +69,27 @@ pub struct StatusView {
     pub last_sync: Option<String>,
     /// Local changes not yet on the relay.
     pub pending: i64,
+}
+
+/// The app's background sync as the status bar shows it (the `sync-status` event).
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct SyncState {
+    /// A sync is running now.
+    pub syncing: bool,
+    /// Whether the relay answered the last attempt; `null` before any attempt or on
+    /// a standalone device.
+    pub online: Option<bool>,
+    pub last_sync: Option<String>,
+    pub pending: i64,
+    /// The last attempt's failure, if it failed.
+    pub error: Option<SyncFailure>,
+}
+
+/// A failed sync attempt: the device error's stable code and its message.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SyncFailure {
+    pub code: crate::ErrorCode,
+    pub message: String,
 }
 
 /// A person with where and when a worker last saw them.
@@ -158,6 +212,7 @@ impl Device {
     /// the officer sees the result before choosing to refer.
     pub fn referral_check(&mut self, input: &ReferralInput) -> Result<ReferralCheck> {
         self.require(Action::CreateReferral, "make referrals")?;
+        input.pathway.parse::<waymark_domain::referral::Pathway>()?;
         let team = self.team()?;
         let now = self.now();
         let loc = location(input.lat, input.lon, input.accuracy_m)?;

@@ -37,6 +37,11 @@ fn generate(dir: &Path) {
         EncounterInput,
         ReferralInput,
         ErrorCode,
+        SyncState,
+        CaseNote,
+        SessionView,
+        StartInput,
+        EnrollInput,
     );
 }
 

@@ -130,3 +130,78 @@ fn status_and_a_second_handle() {
     assert!(d.person_list().expect("list").iter().any(|p| p.id.to_string() == id), "the first handle sees it");
     assert!(d.status().expect("status").pending > before);
 }
+
+/// Copies every queued change of `from` (except its team document) into `to`, as a
+/// sync would.
+fn deliver(from: &mut Device, to: &mut Device) {
+    for change in from.store().outbox(usize::MAX).expect("outbox") {
+        if change.doc.to_string().starts_with("team:") {
+            continue;
+        }
+        to.store().apply_remote(change.doc, &change.bytes).expect("apply");
+    }
+}
+
+#[test]
+fn an_officers_stub_becomes_a_referred_person_when_outreach_works_it() {
+    let (_a, mut officer) = device(Role::Officer);
+    let (_b, mut outreach) = device(Role::Outreach);
+    let made = officer
+        .referral_create(ReferralInput {
+            pathway: "social_contact".into(),
+            name: Some("Marcus".into()),
+            description: Some("blue hoodie".into()),
+            lat: Some(47.60),
+            lon: Some(-122.33),
+            ..ReferralInput::default()
+        })
+        .expect("refer");
+    deliver(&mut officer, &mut outreach);
+    let person = made.person_id.to_string();
+
+    // Before anyone works it: the roster does not have them, the page shows the card.
+    assert!(outreach.person_list().expect("list").is_empty());
+    assert!(matches!(outreach.person_show(&person).expect("show"), PersonShow::Card(_)));
+    let queue = outreach.referral_list().expect("queue");
+    assert_eq!(queue[0].display_name.as_deref(), Some("Marcus"));
+
+    // A first attempt is a contact with them: they join the roster as referred.
+    outreach
+        .encounter_log(EncounterInput {
+            person: Some(person.clone()),
+            kind: Some("attempted".into()),
+            ..EncounterInput::default()
+        })
+        .expect("attempt");
+    let PersonShow::Person(p) = outreach.person_show(&person).expect("show") else { panic!("a person now") };
+    assert_eq!((p.display_name.as_str(), p.status.as_str()), ("Marcus", "referred"));
+    assert_eq!(p.description.as_deref(), Some("blue hoodie"));
+    assert!(p.pending_sync);
+    assert!(outreach.person_search("marc").expect("search")[0].pending_sync, "search shows the unsynced mark");
+
+    // Intake completes it as an active participant.
+    outreach.referral_update(&made.id, "intake_complete").expect("intake");
+    let PersonShow::Person(p) = outreach.person_show(&person).expect("show") else { panic!("a person") };
+    assert_eq!(p.status, "active");
+    assert_eq!(p.case_manager.as_deref(), Some("Ana"));
+}
+
+#[test]
+fn a_status_change_alone_also_puts_the_stub_on_the_roster() {
+    let (_a, mut officer) = device(Role::Officer);
+    let (_b, mut outreach) = device(Role::Outreach);
+    let made = officer
+        .referral_create(ReferralInput {
+            pathway: "arrest_diversion".into(),
+            name: Some("Tina".into()),
+            ..ReferralInput::default()
+        })
+        .expect("refer");
+    deliver(&mut officer, &mut outreach);
+    outreach.referral_update(&made.id, "contacted").expect("contacted");
+    let roster = outreach.person_list().expect("list");
+    assert_eq!(roster.len(), 1);
+    assert_eq!((roster[0].display_name.as_str(), roster[0].status.as_str()), ("Tina", "referred"));
+    let bad = ReferralInput { pathway: "no_such_pathway".into(), ..ReferralInput::default() };
+    assert_eq!(officer.referral_check(&bad).expect_err("pathway").code(), ErrorCode::Invalid);
+}

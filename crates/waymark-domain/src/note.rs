@@ -9,11 +9,16 @@ use crate::ids::{DeviceId, NoteId, PersonId};
 pub const MAX_NOTE: usize = 8000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseNote {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub id: NoteId,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub person_id: PersonId,
     pub text: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub author: DeviceId,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub at: Timestamp,
 }
 
