@@ -489,7 +489,8 @@ impl Device {
             .collect())
     }
 
-    /// Persons whose name or alias contains `query`.
+    /// Persons whose name or alias contains `query` (ignoring case and punctuation),
+    /// then those whose description contains it.
     pub fn person_search(&mut self, query: &str) -> Result<Vec<PersonView>> {
         self.require(Action::ViewCase, "search persons (use lookup)")?;
         if waymark_domain::duplicates::normalize(query).is_empty() {

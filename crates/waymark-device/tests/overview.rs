@@ -205,3 +205,23 @@ fn a_status_change_alone_also_puts_the_stub_on_the_roster() {
     let bad = ReferralInput { pathway: "no_such_pathway".into(), ..ReferralInput::default() };
     assert_eq!(officer.referral_check(&bad).expect_err("pathway").code(), ErrorCode::Invalid);
 }
+
+#[test]
+fn search_finds_descriptions_after_names() {
+    let (_dir, mut d) = device(Role::Outreach);
+    let backpack = d
+        .person_add(PersonInput {
+            name: Some("Ruth".into()),
+            description: Some("Tall, RED backpack, two dogs".into()),
+            ..PersonInput::default()
+        })
+        .expect("add")
+        .id
+        .to_string();
+    let named = person(&mut d, "Red Cloud");
+    let hits: Vec<_> = d.person_search("red").expect("search").into_iter().map(|p| p.id.to_string()).collect();
+    assert_eq!(hits, vec![named, backpack.clone()], "the name match first, then the description");
+    let hits: Vec<_> = d.person_search("red backpack").expect("search").into_iter().map(|p| p.id.to_string()).collect();
+    assert_eq!(hits, vec![backpack]);
+    assert!(d.person_search("green jacket").expect("search").is_empty());
+}

@@ -226,11 +226,15 @@ impl<'c> Query<'c> {
     /// Persons whose name or an alias contains `text` (case- and accent-insensitive).
     pub fn search_persons(&self, text: &str, limit: usize) -> Result<Vec<PersonRow>> {
         let needle = normalize(text);
+        // Names and aliases match ignoring punctuation and case; a description
+        // ("red backpack") matches as typed, ignoring case. Name matches come first.
+        let phrase = text.trim().to_lowercase();
         person_rows(
             self.conn,
-            "SELECT record, conflicts FROM persons WHERE merged_into IS NULL AND instr(search, ?1) > 0
-             ORDER BY updated_ms DESC, id LIMIT ?2",
-            params![needle, i64::try_from(limit).unwrap_or(i64::MAX)],
+            "SELECT record, conflicts FROM persons WHERE merged_into IS NULL
+               AND (instr(search, ?1) > 0 OR (?3 <> '' AND instr(lower(description), ?3) > 0))
+             ORDER BY instr(search, ?1) = 0, updated_ms DESC, id LIMIT ?2",
+            params![needle, i64::try_from(limit).unwrap_or(i64::MAX), phrase],
         )
     }
 
