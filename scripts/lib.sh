@@ -11,3 +11,7 @@ ensure_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
 }
+
+# What Tauri's Linux build and its tests need (WebKitGTK, and Xvfb + WebKit's
+# WebDriver for the end-to-end test).
+TAURI_PACKAGES=(libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev xvfb xauth webkit2gtk-driver)

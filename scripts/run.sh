@@ -1,75 +1,84 @@
 #!/usr/bin/env bash
-# Runs Waymark on a fresh Debian 12 machine (as root). Until the app lands this is a
-# short scripted demo of the `waymark` CLI: a relay on 127.0.0.1, and the phones of a
-# supervisor, an outreach worker and an officer enrolled by invitation, each an
-# encrypted device store in a temporary folder, working offline and then syncing.
+# Runs the Waymark app on a fresh Debian 12 machine (as root), ready to use:
+#   bash scripts/run.sh [outreach|officer|supervisor]
+# It installs what is missing (Tauri's system libraries, the UI's npm packages),
+# builds the UI and the app, and, the first time, makes a local DEMO team: a relay on
+# 127.0.0.1, sample people, contacts and referrals (all fictional, marked "demo"), and
+# an app device of the chosen role enrolled in it. Later runs reuse that team.
+# The app's passphrase is printed below; the demo lives in $WAYMARK_DEMO_HOME
+# (default ~/.local/share/waymark-demo; delete it to start over).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+role=${1:-outreach}
+case "$role" in outreach | officer | supervisor) ;; *)
+  echo "usage: bash scripts/run.sh [outreach|officer|supervisor]" >&2
+  exit 2
+  ;;
+esac
+
 . scripts/lib.sh
-ensure_packages build-essential pkg-config
+ensure_packages build-essential pkg-config "${TAURI_PACKAGES[@]}"
+command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
 
-echo "== building waymark and waymark-relay"
-cargo build --locked -q -p waymark-cli -p waymark-relay
-waymark() { ./target/debug/waymark "$@"; }
-
-demo=$(mktemp -d /tmp/waymark-demo.XXXXXX)
-export WAYMARK_PASSPHRASE="demo passphrase (not for real data)"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+say "Building the UI and the app (debug build; the first one takes several minutes)"
+(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+cargo build --workspace --locked
+bin=$PWD/target/debug
+
+home=${WAYMARK_DEMO_HOME:-$HOME/.local/share/waymark-demo}
+port=${WAYMARK_DEMO_PORT:-7878}
+relay_url=http://127.0.0.1:$port
+export WAYMARK_PASSPHRASE="demo passphrase"
+mkdir -p "$home"
 json_field() { sed -n "s/.*\"$1\": \"\([^\"]*\)\".*/\1/p" | head -n1; }
 
-say "A relay on 127.0.0.1 (it stores only ciphertext) and a DEMO team, in $demo"
-./target/debug/waymark-relay serve --data "$demo/relay" --listen 127.0.0.1:0 > "$demo/relay.out" &
-relay_pid=$!
-trap 'kill $relay_pid 2>/dev/null || true' EXIT
-for _ in $(seq 50); do grep -q listening "$demo/relay.out" 2>/dev/null && break; sleep 0.1; done
-relay=$(sed -n 's/^listening on //p' "$demo/relay.out")
-echo "relay: $relay"
-code=$(./target/debug/waymark-relay team create --data "$demo/relay" --name "Demo LEAD team" --json | json_field code)
+relay_up() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
+if relay_up; then
+  echo "a relay already answers on $relay_url; using it"
+else
+  "$bin/waymark-relay" serve --data "$home/relay" --listen "127.0.0.1:$port" >"$home/relay.log" 2>&1 &
+  relay_pid=$!
+  trap 'kill $relay_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do relay_up && break; sleep 0.1; done
+  relay_up || { cat "$home/relay.log" >&2; echo "the relay did not start on port $port (set WAYMARK_DEMO_PORT)" >&2; exit 1; }
+fi
 
-say "The supervisor's phone enrolls first, then invites an outreach worker and an officer"
-waymark --data "$demo/supervisor" enroll --relay "$relay" --code "$code"
-waymark --data "$demo/supervisor" team set --catchment scripts/demo/catchment.geojson --intake-days 30 >/dev/null
-outreach_code=$(waymark --data "$demo/supervisor" device invite --role outreach --label "Dee (demo)" --json | json_field code)
-officer_code=$(waymark --data "$demo/supervisor" device invite --role officer --label "Officer Diaz (demo)" --json | json_field code)
-waymark --data "$demo/supervisor" sync
-waymark --data "$demo/outreach" enroll --relay "$relay" --code "$outreach_code"
-waymark --data "$demo/officer" enroll --relay "$relay" --code "$officer_code"
-waymark --data "$demo/outreach" sync
-waymark --data "$demo/officer" sync
+if [ ! -e "$home/team.ok" ]; then
+  say "First run: a DEMO team on the local relay, with sample data"
+  code=$("$bin/waymark-relay" team create --data "$home/relay" --name "Demo team (sample data)" --json | json_field code)
+  "$bin/waymark" --data "$home/supervisor" enroll --relay "$relay_url" --code "$code" >/dev/null
+  "$bin/waymark" --data "$home/supervisor" team set --name "Demo team (sample data)" \
+    --catchment scripts/demo/catchment.geojson --intake-days 30 --time-zone America/Los_Angeles >/dev/null
+  for r in outreach officer; do
+    c=$("$bin/waymark" --data "$home/supervisor" device invite --role "$r" --label "demo $r" --json | json_field code)
+    "$bin/waymark" --data "$home/supervisor" sync >/dev/null
+    "$bin/waymark" --data "$home/$r-cli" enroll --relay "$relay_url" --code "$c" >/dev/null
+    "$bin/waymark" --data "$home/$r-cli" sync >/dev/null
+  done
+  bash scripts/demo/seed.sh "$bin/waymark" "$home/supervisor" "$home/outreach-cli" "$home/officer-cli"
+  touch "$home/team.ok"
+fi
 
-say "Outreach, offline: a person, a duplicate check, contacts with supplies"
-rob=$(waymark --data "$demo/outreach" person add --name "Robert Johnson" --alias "Smokey" --dob 1979 \
-  --description "tall, grey beard, red backpack" --json | json_field id)
-waymark --data "$demo/outreach" person add --name "Bobby Johnson" --dob 1979
-waymark --data "$demo/outreach" encounter log --person "$rob" --lat 47.605 --lon -122.335 \
-  --service naloxone=2 --service water --service hygiene_kit
-waymark --data "$demo/outreach" encounter log --lat 47.61 --lon -122.33 --service fentanyl_test_strips=5 --service food
-waymark --data "$demo/outreach" note add --person "$rob" --text "prefers mornings (confidential)"
+app_dir=$home/app-$role
+if [ ! -e "$app_dir/waymark.db" ]; then
+  say "Enrolling the app as a $role device of the demo team"
+  c=$("$bin/waymark" --data "$home/supervisor" device invite --role "$role" --label "demo app ($role)" --json | json_field code)
+  "$bin/waymark" --data "$home/supervisor" sync >/dev/null
+  "$bin/waymark" --data "$app_dir" enroll --relay "$relay_url" --code "$c" >/dev/null
+  "$bin/waymark" --data "$app_dir" sync >/dev/null
+fi
 
-say "The officer, on scene: a social-contact referral outside the catchment, with an exclusion"
-referral=$(waymark --data "$demo/officer" referral create --pathway social_contact --name "Luz" \
-  --description "green jacket" --lat 47.70 --lon -122.30 --exclusion no_contact_order --json | json_field id)
-waymark --data "$demo/officer" referral list
-say "The officer cannot read case notes (exit code 3):"
-waymark --data "$demo/officer" note add --person "$rob" --text "x" || echo "(exit $?)"
-
-say "Everyone syncs when signal returns"
-for phone in officer outreach supervisor; do waymark --data "$demo/$phone" sync; done
-
-say "Outreach works the referral queue: contacted, then intake"
-waymark --data "$demo/outreach" referral list
-waymark --data "$demo/outreach" referral update "$referral" --status contacted >/dev/null
-waymark --data "$demo/outreach" referral update "$referral" --status intake_complete
-waymark --data "$demo/outreach" sync
-
-say "Back on the officer's phone after a sync: status and case manager, nothing clinical"
-waymark --data "$demo/officer" sync
-waymark --data "$demo/officer" referral list
-waymark --data "$demo/officer" lookup luz --reason "follow-up on my referral"
-waymark --data "$demo/officer" lookup robert --reason "on scene" || true
-
-say "The supervisor's roster"
-waymark --data "$demo/supervisor" person list
-say "Everything above is stored encrypted; the demo folder is $demo"
+say "Starting the app as $role. Passphrase: $WAYMARK_PASSPHRASE"
+echo "Relay: $relay_url (the app syncs with it by itself; 'Sync now' in the app syncs at once)."
+echo "Other roles: bash scripts/run.sh officer | supervisor (each its own device of the same team)."
+unset WAYMARK_PASSPHRASE
+export WAYMARK_DATA=$app_dir WAYMARK_DEMO=1
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  "$bin/waymark-app"
+else
+  echo "No display: running under xvfb-run (install a desktop or use X forwarding to see the window)."
+  xvfb-run -a -s "-screen 0 1280x1024x24" "$bin/waymark-app"
+fi

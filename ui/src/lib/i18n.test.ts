@@ -20,3 +20,24 @@ describe('i18n', () => {
     expect(statusLabel('something_new', 'en')).toBe('something_new');
   });
 });
+
+describe('placeholders', () => {
+  it('fills {name} and leaves unknown ones', () => {
+    expect(t('app.title', 'en', { x: 1 })).toBe('Waymark');
+  });
+});
+
+describe('area tables', () => {
+  it('never define one key twice with different meanings', async () => {
+    const tables = await Promise.all(
+      ['common', 'outreach', 'officer', 'office', 'start'].map((a) => import(`./strings/${a}.ts`)),
+    );
+    const seen = new Map<string, number>();
+    tables.forEach((table: { en: Record<string, string> }, i) => {
+      for (const key of Object.keys(table.en)) {
+        expect(seen.has(key), `${key} is in two area tables`).toBe(false);
+        seen.set(key, i);
+      }
+    });
+  });
+});

@@ -1,83 +1,29 @@
-// Strings of the first screens in English and Spanish. Every key must exist in both
-// (the type enforces it; a test checks it too).
+// English and Spanish strings. Each area of the app keeps its own table in
+// lib/strings/ (so screens can grow side by side); every key must exist in both
+// languages (the types enforce it; a test checks it too).
+import * as common from './strings/common';
+import * as office from './strings/office';
+import * as officer from './strings/officer';
+import * as outreach from './strings/outreach';
+import * as start from './strings/start';
+
 export type Lang = 'en' | 'es';
 
 export const LANGS: readonly Lang[] = ['en', 'es'];
 
-const en = {
-  'app.title': 'Waymark',
-  'sync.now': 'Sync now',
-  'sync.syncing': 'Syncing…',
-  'sync.never': 'Not synced yet',
-  'sync.last': 'Last sync',
-  'sync.pending': 'Not yet on the relay',
-  'sync.offline': 'Offline: changes are saved on this device',
-  'sync.failed': 'Sync failed',
-  'record.not_synced': 'Not yet synced',
-  'lookup.title': 'Lookup',
-  'lookup.label': 'Name or alias',
-  'lookup.placeholder': 'Search the roster',
-  'lookup.none': 'No one on the roster matches',
-  'card.status': 'Status',
-  'card.case_manager': 'Case manager',
-  'card.no_case_manager': 'No case manager yet',
-  'card.call': 'Call case manager',
-  'queue.title': 'Follow-up queue',
-  'queue.empty': 'No referrals waiting',
-  'queue.closed': 'Closed',
-  'status.new': 'New',
-  'status.contacted': 'Contacted',
-  'status.intake_complete': 'Intake complete',
-  'status.declined': 'Declined',
-  'status.unable_to_locate': 'Unable to locate',
-  'status.expired': 'Expired',
-  'status.referred': 'Referred',
-  'status.active': 'Active',
-  'status.inactive': 'Inactive',
-  'lang.switch': 'Español',
-  'demo.banner': 'Demo data — not a real team',
-} as const;
+const en = { ...common.en, ...outreach.en, ...officer.en, ...office.en, ...start.en };
 
 export type Key = keyof typeof en;
 
-const es: Record<Key, string> = {
-  'app.title': 'Waymark',
-  'sync.now': 'Sincronizar',
-  'sync.syncing': 'Sincronizando…',
-  'sync.never': 'Aún no sincronizado',
-  'sync.last': 'Última sincronización',
-  'sync.pending': 'Aún no en el relé',
-  'sync.offline': 'Sin conexión: los cambios se guardan en este dispositivo',
-  'sync.failed': 'Falló la sincronización',
-  'record.not_synced': 'Aún no sincronizado',
-  'lookup.title': 'Consulta',
-  'lookup.label': 'Nombre o apodo',
-  'lookup.placeholder': 'Buscar en la lista',
-  'lookup.none': 'Nadie en la lista coincide',
-  'card.status': 'Estado',
-  'card.case_manager': 'Gestor de caso',
-  'card.no_case_manager': 'Aún sin gestor de caso',
-  'card.call': 'Llamar al gestor de caso',
-  'queue.title': 'Cola de seguimiento',
-  'queue.empty': 'No hay referencias pendientes',
-  'queue.closed': 'Cerradas',
-  'status.new': 'Nueva',
-  'status.contacted': 'Contactada',
-  'status.intake_complete': 'Admisión completa',
-  'status.declined': 'Rechazada',
-  'status.unable_to_locate': 'No localizada',
-  'status.expired': 'Vencida',
-  'status.referred': 'Referido',
-  'status.active': 'Activo',
-  'status.inactive': 'Inactivo',
-  'lang.switch': 'English',
-  'demo.banner': 'Datos de demostración — no es un equipo real',
-};
+const es: Record<Key, string> = { ...common.es, ...outreach.es, ...officer.es, ...office.es, ...start.es };
 
 export const STRINGS: Record<Lang, Record<Key, string>> = { en, es };
 
-export function t(key: Key, lang: Lang): string {
-  return STRINGS[lang][key];
+/** The string of `key` in `lang`, with `{name}` placeholders filled from `values`. */
+export function t(key: Key, lang: Lang, values?: Record<string, string | number>): string {
+  const text = STRINGS[lang][key];
+  if (!values) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
 /** The translated label of a person or referral status, or the raw value if unknown. */

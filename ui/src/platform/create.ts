@@ -1,4 +1,4 @@
-import { insideTauri, type Platform, type Role } from './index';
+import { insideTauri, type Platform } from './index';
 
 export interface PlatformChoice {
   platform: Platform;
@@ -6,12 +6,15 @@ export interface PlatformChoice {
   demo: boolean;
 }
 
-/** The real device API inside Tauri; otherwise the fake with demo data. */
-export async function createPlatform(role: Role = 'outreach'): Promise<PlatformChoice> {
+/**
+ * The real device API inside Tauri; otherwise the fake with demo data, configured
+ * from the page's query string (see `fakeFromParams`).
+ */
+export async function createPlatform(params: URLSearchParams): Promise<PlatformChoice> {
   if (insideTauri()) {
     const { tauriPlatform } = await import('./tauri');
     return { platform: tauriPlatform(), demo: false };
   }
-  const { demoPlatform } = await import('./fake');
-  return { platform: demoPlatform({ role }), demo: true };
+  const { fakeFromParams } = await import('./fake');
+  return { platform: fakeFromParams(params), demo: true };
 }

@@ -1,366 +1,1122 @@
-// An in-memory, typed fake of the device API for tests and the plain-browser dev
-// mode. It follows the device's rules where the screens depend on them: roles,
-// validation codes, intake deadlines and `days_left`, pending-sync marks.
-import { addDays, daysLeft } from '../lib/time';
+// An in-memory, typed fake of the whole device API, for unit tests and the
+// plain-browser mode (`npm run dev`, the browser tests). It follows the device's rules
+// where the screens depend on them (crates/waymark-device/src/lib.rs, overview.rs):
+// role checks (`not_permitted`), validation (`invalid`), `not_found`, merged persons
+// resolving, the intake clock in the team's time zone, eligibility against the
+// catchment polygon and the exclusion checklist, "not yet synced" marks that a
+// successful `sync()` clears, nearby/recent home lists and duplicate offers.
+//
+// Session: the store opens with the passphrase `demo passphrase` (DEMO_PASSPHRASE)
+// until a first run (`start`/`enroll`) sets another. Every data method rejects with
+// `locked` until the session is unlocked. The fake never syncs by itself: only
+// `sync()` clears the marks, so screens and tests can see them.
+//
+// An officer's fake holds officer cards and the officer's own referrals only — never a
+// case field — like the real officer device.
 import {
-  PlatformError,
-  type CardView,
-  type EncounterInput,
-  type EncounterView,
-  type PersonInput,
-  type PersonView,
-  type Platform,
-  type ReferralCreated,
-  type ReferralInput,
-  type ReferralStatus,
-  type ReferralView,
-  type Role,
-  type SyncView,
+  DEMO_PASSPHRASE,
+  DEMO_RELAY,
+  DEVICES,
+  USERS,
+  demoTeam,
+  demoWorld,
+  officerView,
+} from './demo-seed';
+import {
+  DEFAULT_NEARBY_M,
+  ENCOUNTER_KINDS,
+  HMIS_GENDER_CODES,
+  HMIS_LIVING_SITUATION_CODES,
+  HMIS_RACE_CODES,
+  HOME_LIMIT,
+  MAX_DESCRIPTION,
+  MAX_DUPLICATES,
+  MAX_ENCOUNTER_NOTE,
+  MAX_NAME,
+  MAX_NARRATIVE,
+  MAX_NEARBY_M,
+  MAX_NOTE,
+  MAX_REASON,
+  MAX_RESULTS,
+  MAX_SERVICE_COUNT,
+  MIN_PASSPHRASE,
+  OFFER_THRESHOLD,
+  OPEN_STATUSES,
+  PATHWAYS,
+  REFERRAL_STATUSES,
+  addLocalDays,
+  assess,
+  checkInviteCode,
+  checkLen,
+  checkLocation,
+  checkPhone,
+  cleanAliases,
+  coarsen,
+  displayName,
+  distanceM,
+  duplicateScore,
+  fail,
+  generator,
+  hmisCodes,
+  localDate,
+  nonBlank,
+  normalize,
+  offsetMs,
+  parseDob,
+  parseId,
+  parseLocalTime,
+  parseWorkerStatus,
+  stamp,
+  uuidFrom,
+  withOffset,
+  type CardRec,
+  type EncounterRec,
+  type NoteRec,
+  type PersonRec,
+  type ReferralRec,
+  type TeamRec,
+} from './fake-rules';
+import { daysLeft } from '../lib/time';
+import type {
+  CardShow,
+  CardView,
+  CaseNote,
+  EncounterInput,
+  EncounterView,
+  EnrollInput,
+  HomeView,
+  IdView,
+  PersonAdded,
+  PersonInput,
+  PersonSeen,
+  PersonShow,
+  PersonStatus,
+  PersonView,
+  Platform,
+  Position,
+  ReferralCheck,
+  ReferralCreated,
+  ReferralInput,
+  ReferralStatus,
+  ReferralView,
+  Role,
+  SessionView,
+  StartInput,
+  StatusView,
+  SyncState,
+  SyncView,
+  TeamView,
 } from './index';
+
+export { DEMO_PASSPHRASE } from './demo-seed';
+
+export type Phase = SessionView['phase'];
+export type Seed = 'demo' | 'empty';
 
 export interface FakeOptions {
   role?: Role;
+  /** Where the session starts: first run, locked, or unlocked (default). */
+  phase?: Phase;
   /** The clock; defaults to the system time. */
   now?: () => Date;
-  intakeDays?: number;
-  /** Keys of the team's exclusion checklist. */
-  exclusions?: Record<string, string>;
-  /** When false, `sync` fails with `relay_unreachable`. */
+  /** When false, `sync` fails with `relay_unreachable` (default true). */
   online?: boolean;
-  deviceId?: string;
+  /** `demo` (default): the demo team's sample data; `empty`: the team with no records. */
+  seed?: Seed;
+  /** What `locate()` answers (default null: no location). */
+  position?: Position | null;
 }
 
-const MAX_REASON = 500;
-const MAX_RESULTS = 50;
-const OPEN: readonly string[] = ['new', 'contacted'];
-const STATUSES: readonly ReferralStatus[] = ['new', 'contacted', 'intake_complete', 'declined', 'unable_to_locate', 'expired'];
-
-type Action = 'lookup' | 'create_referral' | 'view_own_referrals' | 'view_case' | 'create_person' | 'log_encounter' | 'update_referral';
-
-interface StoredReferral extends Omit<ReferralView, 'days_left' | 'display_name'> {
-  stub_name: string | null;
+/** Everything the fake holds, for tests and `window.__waymark` inspection. */
+export interface FakeDump {
+  team: TeamRec;
+  persons: PersonRec[];
+  cards: CardRec[];
+  encounters: EncounterRec[];
+  notes: NoteRec[];
+  referrals: ReferralRec[];
 }
 
-/** Letters and digits only, lower case: how names are compared. */
-function normalize(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-}
+type Action =
+  | 'lookup'
+  | 'create_referral'
+  | 'view_own_referrals'
+  | 'view_case'
+  | 'create_person'
+  | 'update_person'
+  | 'log_encounter'
+  | 'add_note'
+  | 'update_referral';
 
-function displayName(name: string | null | undefined, aliases: readonly string[]): string {
-  return name ?? aliases[0] ?? '(no name)';
-}
+const OFFICER_ACTIONS: readonly Action[] = ['lookup', 'create_referral', 'view_own_referrals'];
 
-function blank(text: string | null | undefined): string | null {
-  const trimmed = text?.trim();
-  return trimmed ? trimmed : null;
+/** One microtask: every call is asynchronous like IPC, with no timer to wait for. */
+function tick(): Promise<void> {
+  return Promise.resolve();
 }
 
 export class FakePlatform implements Platform {
-  role: Role;
+  /** When false, `sync` fails with `relay_unreachable`; tests may flip it. */
   online: boolean;
-  readonly deviceId: string;
-  private readonly now: () => Date;
-  private readonly intakeDays: number;
-  private readonly exclusionLabels: Record<string, string>;
-  private readonly persons = new Map<string, PersonView>();
-  private readonly encounters = new Map<string, EncounterView>();
-  private readonly referrals = new Map<string, StoredReferral>();
-  private nextId = 1;
+  /** What `locate()` answers; tests may change it. */
+  position: Position | null;
+  private roleNow: Role;
+  private phaseNow: Phase;
+  private readonly clock: () => Date;
+  private readonly seed: Seed;
+  private passphrase = DEMO_PASSPHRASE;
+  private relay: string | null;
+  private lastSync: string | null;
+  private userName: string | null;
+  private userPhone: string | null;
+  private settings: TeamRec = demoTeam();
+  private persons = new Map<string, PersonRec>();
+  private cards = new Map<string, CardRec>();
+  private encounters = new Map<string, EncounterRec>();
+  private notesById = new Map<string, NoteRec>();
+  private referrals = new Map<string, ReferralRec>();
+  private readonly listeners = new Set<(state: SyncState) => void>();
+  private syncState: SyncState;
+  private readonly random = generator(0x5eed);
+  /** Insertion order, so records made at the same (fixed) time still sort newest first. */
+  private readonly order = new Map<string, number>();
+  private sequence = 0;
 
   constructor(options: FakeOptions = {}) {
-    this.role = options.role ?? 'outreach';
+    this.roleNow = options.role ?? 'outreach';
+    this.phaseNow = options.phase ?? 'unlocked';
+    this.clock = options.now ?? (() => new Date());
     this.online = options.online ?? true;
-    this.now = options.now ?? (() => new Date());
-    this.intakeDays = options.intakeDays ?? 30;
-    this.exclusionLabels = options.exclusions ?? {
-      violent_felony: 'Current violent felony charge',
-      dealing: 'Dealing for profit',
-      exploitation: 'Exploiting minors or others',
+    this.seed = options.seed ?? 'demo';
+    this.position = options.position ?? null;
+    const now = this.clock();
+    // A device that has not had its first run has no relay and has never synced.
+    const enrolled = this.phaseNow !== 'new';
+    this.relay = enrolled ? DEMO_RELAY : null;
+    this.lastSync = enrolled && this.seed === 'demo' ? stamp(new Date(now.getTime() - 2 * 3_600_000)) : null;
+    this.userName = USERS[this.roleNow].name;
+    this.userPhone = USERS[this.roleNow].phone;
+    this.load(now);
+    this.syncState = { syncing: false, online: null, last_sync: this.lastSync, pending: this.pending(), error: null };
+  }
+
+  /** The device's role (changes only at first run). */
+  get role(): Role {
+    return this.roleNow;
+  }
+
+  get phase(): Phase {
+    return this.phaseNow;
+  }
+
+  get deviceId(): string {
+    return DEVICES[this.roleNow];
+  }
+
+  /** Fills the store for the current role from the seed. */
+  private load(now: Date): void {
+    this.settings = demoTeam();
+    for (const map of [this.persons, this.cards, this.encounters, this.notesById, this.referrals]) map.clear();
+    if (this.seed !== 'demo') return;
+    const world = demoWorld(now, this.settings);
+    const put = <T>(map: Map<string, T>, id: string, record: T) => {
+      map.set(id, record);
+      this.order.set(id, this.sequence++);
     };
-    this.deviceId = options.deviceId ?? 'dev-fake-0001';
+    if (this.roleNow === 'officer') {
+      const held = officerView(world, this.deviceId);
+      for (const c of held.cards) put(this.cards, c.person_id, c);
+      for (const r of held.referrals) put(this.referrals, r.id, r);
+      return;
+    }
+    for (const p of world.persons) put(this.persons, p.id, p);
+    for (const e of world.encounters) put(this.encounters, e.id, e);
+    for (const n of world.notes) put(this.notesById, n.id, n);
+    for (const r of world.referrals) put(this.referrals, r.id, r);
   }
 
-  private id(prefix: string): string {
-    const n = this.nextId++;
-    return `${prefix}-${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
+  private now(): Date {
+    return this.clock();
   }
 
-  private stamp(): string {
-    return this.now().toISOString();
+  private newId(): string {
+    return uuidFrom(this.random);
+  }
+
+  private remember<T>(map: Map<string, T>, id: string, record: T): void {
+    map.set(id, record);
+    this.order.set(id, this.sequence++);
+  }
+
+  /** Newer first: by time, then by insertion. */
+  private newest(a: { id: string; at: string }, b: { id: string; at: string }): number {
+    const byTime = Date.parse(b.at) - Date.parse(a.at);
+    return byTime || (this.order.get(b.id) ?? 0) - (this.order.get(a.id) ?? 0);
+  }
+
+  // --- Guards -------------------------------------------------------------------------
+
+  private async open(): Promise<void> {
+    await tick();
+    if (this.phaseNow !== 'unlocked') fail('locked', 'the app is locked: unlock it with the passphrase');
   }
 
   private require(action: Action, what: string): void {
-    const officer: readonly Action[] = ['lookup', 'create_referral', 'view_own_referrals'];
-    if (this.role === 'officer' && !officer.includes(action)) {
-      throw new PlatformError('not_permitted', `not permitted: an officer device cannot ${what}`);
-    }
+    // Outreach may do every action in this list; an officer only the officer's three.
+    const may = this.roleNow !== 'officer' || OFFICER_ACTIONS.includes(action);
+    if (!may) fail('not_permitted', `not permitted: a device with the ${this.roleNow} role cannot ${what}`);
   }
 
-  private person(id: string): PersonView {
-    let person = this.persons.get(id);
-    // Follow merges like the device does.
-    while (person?.merged_into) person = this.persons.get(person.merged_into);
-    if (!person) throw new PlatformError('not_found', `person ${id} not found`);
+  private get caseRole(): boolean {
+    return this.roleNow !== 'officer';
+  }
+
+  // --- Persons and cards ------------------------------------------------------------
+
+  /** The end of a person's `merged_into` chain (the id itself when not merged). */
+  private resolve(id: string): string {
+    let current = id;
+    for (let i = 0; i < 32; i++) {
+      const next = this.caseRole ? this.persons.get(current)?.merged_into : this.cards.get(current)?.merged_into;
+      if (!next) return current;
+      current = next;
+    }
+    return current;
+  }
+
+  /** `existing_person`: the id a person resolves to, or `not_found`. */
+  private existing(id: string): PersonRec {
+    const kept = this.resolve(id);
+    const person = this.persons.get(kept);
+    if (!person) fail('not_found', `person ${kept} not found`);
     return person;
   }
 
-  private card(p: PersonView): CardView {
+  private personView(p: PersonRec, resolvedFrom?: string): PersonView {
+    const view: PersonView = {
+      id: p.id,
+      name: p.name,
+      display_name: displayName(p.name, p.aliases),
+      aliases: [...p.aliases],
+      dob: p.dob,
+      description: p.description,
+      status: p.status,
+      case_manager: p.case_manager,
+      case_manager_phone: p.case_manager_phone,
+      gender: [...p.gender],
+      race_ethnicity: [...p.race_ethnicity],
+      merged_into: p.merged_into,
+      created_at: p.created_at,
+      updated_at: p.updated_at,
+      conflicts: structuredClone(p.conflicts),
+      pending_sync: p.pending,
+    };
+    if (resolvedFrom) view.resolved_from = resolvedFrom;
+    return view;
+  }
+
+  /** The officer card of a person: on a case device it follows the profile. */
+  private cardOf(p: PersonRec): CardRec {
     return {
       person_id: p.id,
-      display_name: p.display_name,
+      display_name: displayName(p.name, p.aliases),
       status: p.status,
       case_manager: p.case_manager,
       case_manager_phone: p.case_manager_phone,
       updated_at: p.updated_at,
+      merged_into: p.merged_into,
+      referred_by: null,
+      pending: p.pending,
     };
   }
 
-  private matches(p: PersonView, query: string): boolean {
-    const q = normalize(query);
-    return !p.merged_into && [p.display_name, p.name ?? '', ...p.aliases].some((n) => normalize(n).includes(q));
+  /** The cards this device holds. */
+  private allCards(): CardRec[] {
+    return this.caseRole ? [...this.persons.values()].map((p) => this.cardOf(p)) : [...this.cards.values()];
   }
 
-  private view(r: StoredReferral): ReferralView {
-    const { stub_name, ...rest } = r;
-    const person = this.persons.get(r.person_id);
+  private cardView(c: CardRec): CardView {
     return {
-      ...rest,
-      display_name: person?.display_name ?? stub_name,
-      days_left: OPEN.includes(r.status) ? daysLeft(this.now(), new Date(r.intake_deadline)) : null,
+      person_id: c.person_id,
+      display_name: c.display_name,
+      status: c.status,
+      case_manager: c.case_manager,
+      case_manager_phone: c.case_manager_phone,
+      updated_at: c.updated_at,
     };
   }
 
-  async lookup(query: string, reason?: string | null): Promise<CardView[]> {
-    this.require('lookup', 'look up the roster');
-    if (!normalize(query)) {
-      throw new PlatformError('invalid', 'lookup query (letters or digits of a name or alias) is empty');
-    }
-    if (reason && [...reason].length > MAX_REASON) {
-      throw new PlatformError('invalid', `reason is longer than ${MAX_REASON} characters`);
-    }
+  /** Roster order: most recently updated first. */
+  private roster(): PersonRec[] {
     return [...this.persons.values()]
-      .filter((p) => this.matches(p, query))
-      .slice(0, MAX_RESULTS)
-      .map((p) => this.card(p));
+      .filter((p) => !p.merged_into)
+      .sort((a, b) => this.newest({ id: a.id, at: a.updated_at }, { id: b.id, at: b.updated_at }));
+  }
+
+  private today(): string {
+    return localDate(this.now(), this.settings.time_zone);
+  }
+
+  // --- Session --------------------------------------------------------------------
+
+  async session(): Promise<SessionView> {
+    await tick();
+    return { phase: this.phaseNow, status: this.phaseNow === 'unlocked' ? this.statusView() : null, demo: true };
+  }
+
+  async start(input: StartInput): Promise<StatusView> {
+    await tick();
+    if (this.phaseNow !== 'new') fail('already_initialized', 'this device already has a store');
+    const role = input.role as string;
+    if (role !== 'officer' && role !== 'outreach' && role !== 'supervisor') {
+      fail('invalid', `role "${role}" is not valid: expected officer, outreach, supervisor`);
+    }
+    const teamName = input.team_name == null ? null : input.team_name.trim();
+    if (teamName === '') fail('invalid', 'team name must not be empty');
+    const phone = input.user_phone ?? null;
+    if (phone !== null) checkPhone(phone);
+    this.checkNewPassphrase(input.passphrase);
+    this.passphrase = input.passphrase;
+    this.roleNow = role;
+    this.userName = input.user_name ?? null;
+    this.userPhone = phone;
+    this.relay = null;
+    this.load(this.now());
+    if (teamName) this.settings.name = teamName;
+    this.phaseNow = 'unlocked';
+    this.syncState = { syncing: false, online: null, last_sync: null, pending: this.pending(), error: null };
+    return this.statusView();
+  }
+
+  async enroll(input: EnrollInput): Promise<StatusView> {
+    await tick();
+    checkInviteCode(input.code);
+    if (this.phaseNow !== 'new') fail('already_initialized', 'this device already has a store');
+    this.checkNewPassphrase(input.passphrase);
+    const relay = input.relay.trim();
+    if (!/^https?:\/\/[^\s/]+/i.test(relay)) {
+      fail('invalid', `relay address "${input.relay}" is not valid: expected http:// or https://`);
+    }
+    this.passphrase = input.passphrase;
+    this.relay = relay.replace(/\/+$/, '');
+    this.phaseNow = 'unlocked';
+    this.syncState = { ...this.syncState, pending: this.pending() };
+    return this.statusView();
+  }
+
+  private checkNewPassphrase(passphrase: string): void {
+    if ([...passphrase].length < MIN_PASSPHRASE) {
+      fail('invalid', `the passphrase is too short: at least ${MIN_PASSPHRASE} characters`);
+    }
+  }
+
+  async unlock(passphrase: string): Promise<StatusView> {
+    await tick();
+    if (this.phaseNow === 'new') fail('not_initialized', 'no store yet: start or enroll first');
+    if (passphrase !== this.passphrase) fail('wrong_passphrase', 'wrong passphrase');
+    this.phaseNow = 'unlocked';
+    return this.statusView();
+  }
+
+  async lock(): Promise<void> {
+    await tick();
+    if (this.phaseNow === 'unlocked') this.phaseNow = 'locked';
+  }
+
+  async status(): Promise<StatusView> {
+    await this.open();
+    return this.statusView();
+  }
+
+  private statusView(): StatusView {
+    return {
+      device_id: this.deviceId,
+      role: this.roleNow,
+      team_name: this.settings.name,
+      user_name: this.userName,
+      relay: this.relay,
+      last_sync: this.lastSync,
+      pending: this.pending(),
+    };
+  }
+
+  async team(): Promise<TeamView> {
+    await this.open();
+    return structuredClone(this.settings);
+  }
+
+  // --- Sync -----------------------------------------------------------------------
+
+  /** Local changes not yet on the relay. */
+  pending(): number {
+    const all = [
+      ...this.persons.values(),
+      ...this.cards.values(),
+      ...this.encounters.values(),
+      ...this.notesById.values(),
+      ...this.referrals.values(),
+    ];
+    return all.filter((x) => x.pending).length;
+  }
+
+  private emit(change: Partial<SyncState>): void {
+    this.syncState = { ...this.syncState, ...change };
+    const state = { ...this.syncState };
+    for (const listener of [...this.listeners]) listener(state);
+  }
+
+  /** After a local write: the count of unsynced changes moved. */
+  private changed(): void {
+    this.emit({ pending: this.pending() });
+  }
+
+  async sync(): Promise<SyncView> {
+    await this.open();
+    if (this.relay === null) {
+      this.emit({ online: null, pending: this.pending() });
+      fail('not_enrolled', 'this device is not enrolled with a relay');
+    }
+    this.emit({ syncing: true });
+    await tick();
+    if (!this.online) {
+      const message = `relay unreachable: ${this.relay} (offline)`;
+      const error = { code: 'relay_unreachable' as const, message };
+      this.emit({ syncing: false, online: false, pending: this.pending(), error });
+      fail('relay_unreachable', message);
+    }
+    const pushed = this.pending();
+    const maps = [this.persons, this.cards, this.encounters, this.notesById, this.referrals];
+    let documents = 0;
+    for (const map of maps) {
+      for (const record of map.values()) {
+        record.pending = false;
+        documents++;
+      }
+    }
+    this.lastSync = stamp(this.now());
+    this.emit({ syncing: false, online: true, last_sync: this.lastSync, pending: 0, error: null });
+    return { pushed, pulled: 0, documents, pending: 0, purged: 0, unreadable: 0 };
+  }
+
+  onSyncState(listener: (state: SyncState) => void): () => void {
+    let active = true;
+    const wrapped = (state: SyncState) => {
+      if (active) listener(state);
+    };
+    this.listeners.add(wrapped);
+    // The current state once, asynchronously, like the shell's `sync_state`.
+    void tick().then(() => wrapped({ ...this.syncState, pending: this.pending(), last_sync: this.lastSync }));
+    return () => {
+      active = false;
+      this.listeners.delete(wrapped);
+    };
+  }
+
+  // --- Outreach and office --------------------------------------------------------
+
+  async personHome(near: Position | null, radiusM?: number | null): Promise<HomeView> {
+    await this.open();
+    this.require('view_case', 'list persons (use lookup)');
+    const radius = radiusM ?? DEFAULT_NEARBY_M;
+    if (!Number.isFinite(radius) || radius <= 0 || radius > MAX_NEARBY_M) {
+      fail('invalid', `nearby radius ${radius} is not valid: metres, more than 0 and at most ${MAX_NEARBY_M}`);
+    }
+    const here = near ? checkLocation(near.lat, near.lon, null) : null;
+    interface Seen {
+      at: number;
+      place: { lat: number; lon: number } | null;
+      placeAt: number;
+      contacts: number;
+    }
+    const seen = new Map<string, Seen>();
+    for (const e of this.encounters.values()) {
+      if (!e.person_id) continue;
+      const id = this.resolve(e.person_id);
+      const at = Date.parse(e.at_utc);
+      const s = seen.get(id) ?? { at, place: null, placeAt: -Infinity, contacts: 0 };
+      s.contacts += 1;
+      s.at = Math.max(s.at, at);
+      if (e.lat !== null && e.lon !== null && s.placeAt < at) {
+        s.place = { lat: e.lat, lon: e.lon };
+        s.placeAt = at;
+      }
+      seen.set(id, s);
+    }
+    const all: PersonSeen[] = this.roster().map((p) => {
+      const s = seen.get(p.id);
+      const place = s?.place ?? null;
+      return {
+        person: this.personView(p),
+        last_seen_at: s ? stamp(new Date(s.at)) : null,
+        last_seen_lat: place?.lat ?? null,
+        last_seen_lon: place?.lon ?? null,
+        distance_m: here && place ? distanceM(here, place) : null,
+        contacts: s?.contacts ?? 0,
+      };
+    });
+    const nearby = all
+      .filter((p) => p.distance_m !== null && p.distance_m <= radius)
+      .sort((a, b) => (a.distance_m ?? Infinity) - (b.distance_m ?? Infinity))
+      .slice(0, HOME_LIMIT);
+    const recent = [...all]
+      .sort((a, b) => {
+        const seenA = a.last_seen_at === null ? -Infinity : Date.parse(a.last_seen_at);
+        const seenB = b.last_seen_at === null ? -Infinity : Date.parse(b.last_seen_at);
+        if (seenA !== seenB) return seenB > seenA ? 1 : -1;
+        return Date.parse(b.person.created_at) - Date.parse(a.person.created_at);
+      })
+      .slice(0, HOME_LIMIT);
+    return { nearby, recent, radius_m: radius };
   }
 
   async personSearch(query: string): Promise<PersonView[]> {
+    await this.open();
     this.require('view_case', 'search persons (use lookup)');
-    if (!normalize(query)) throw new PlatformError('invalid', 'search query is empty');
-    return [...this.persons.values()].filter((p) => this.matches(p, query)).slice(0, MAX_RESULTS);
+    const needle = normalize(query);
+    if (!needle) fail('invalid', 'search query must not be empty');
+    // As the device (store `search_persons`): name/alias matches first, then
+    // descriptions containing the phrase as typed (ignoring case).
+    const phrase = query.trim().toLowerCase();
+    const byName = (p: { name: string | null; aliases: string[] }) =>
+      [p.name, ...p.aliases].some((n) => n !== null && normalize(n).includes(needle));
+    const roster = this.roster();
+    const named = roster.filter(byName);
+    const described = roster.filter((p) => !byName(p) && (p.description ?? '').toLowerCase().includes(phrase));
+    return [...named, ...described].slice(0, MAX_RESULTS).map((p) => this.personView(p));
   }
 
-  async personAdd(input: PersonInput) {
-    this.require('create_person', 'add persons');
-    return this.addPerson(input);
-  }
-
-  private addPerson(input: PersonInput, pending = true) {
-    const name = blank(input.name);
-    const aliases = (input.aliases ?? []).map((a) => a.trim()).filter(Boolean);
-    const description = blank(input.description);
-    if (!name && aliases.length === 0 && !description) {
-      throw new PlatformError('invalid', 'a person needs a name, an alias or a description');
+  async personShow(id: string): Promise<PersonShow> {
+    await this.open();
+    const asked = parseId('person', id);
+    const kept = this.resolve(asked);
+    if (!this.caseRole) {
+      const card = this.cards.get(kept);
+      if (!card) fail('not_permitted', `not permitted: person ${asked} is not among this officer device's cards`);
+      const show: CardShow = { id: card.person_id, ...this.cardView(card) };
+      return show;
     }
-    const shown = displayName(name, aliases);
-    const possible_duplicates = [...this.persons.values()]
-      .filter((p) => !p.merged_into && name !== null && normalize(p.display_name) === normalize(shown))
-      .map((p) => ({ id: p.id, score: 1, display_name: p.display_name }));
-    const at = this.stamp();
-    const person: PersonView = {
-      id: this.id('p'),
-      name,
-      display_name: shown,
-      aliases,
-      dob: blank(input.dob),
-      description,
-      status: input.status ?? 'referred',
-      case_manager: blank(input.case_manager),
-      case_manager_phone: blank(input.case_manager_phone),
-      gender: input.gender ?? [],
-      race_ethnicity: input.race_ethnicity ?? [],
+    const person = this.persons.get(kept);
+    if (!person) fail('not_found', `person ${kept} not found`);
+    return this.personView(person, kept !== asked ? asked : undefined);
+  }
+
+  async personList(): Promise<PersonView[]> {
+    await this.open();
+    this.require('view_case', 'list persons (use lookup)');
+    return this.roster().map((p) => this.personView(p));
+  }
+
+  async personAdd(input: PersonInput): Promise<PersonAdded> {
+    await this.open();
+    this.require('create_person', 'add persons');
+    const fields = this.newPerson(input.name, input.aliases, input.description, input.dob);
+    const status = parseWorkerStatus(input.status) ?? 'active';
+    const { manager, phone } = this.manager(input.case_manager, input.case_manager_phone);
+    const gender = hmisCodes('gender', HMIS_GENDER_CODES, input.gender);
+    const race = hmisCodes('race and ethnicity', HMIS_RACE_CODES, input.race_ethnicity);
+    const possible_duplicates = this.roster()
+      .map((p) => ({ p, score: duplicateScore(fields, p) }))
+      .filter((d) => d.score >= OFFER_THRESHOLD)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, MAX_DUPLICATES)
+      .map(({ p, score }) => ({
+        id: p.id,
+        score: Math.round(score * 1000) / 1000,
+        display_name: displayName(p.name, p.aliases),
+      }));
+    const at = stamp(this.now());
+    const person: PersonRec = {
+      id: this.newId(),
+      ...fields,
+      status,
+      case_manager: manager,
+      case_manager_phone: phone,
+      gender,
+      race_ethnicity: race,
       merged_into: null,
       created_at: at,
       updated_at: at,
       conflicts: {},
-      pending_sync: pending,
+      pending: true,
     };
-    this.persons.set(person.id, person);
+    this.remember(this.persons, person.id, person);
+    this.changed();
     return { id: person.id, possible_duplicates };
   }
 
-  async encounterLog(input: EncounterInput) {
-    this.require('log_encounter', 'log contacts');
-    const personId = input.person ? this.person(input.person).id : null;
-    const services: Record<string, number> = {};
-    for (const key of input.services ?? []) services[key] = (services[key] ?? 0) + 1;
-    const at = input.at ?? this.stamp();
-    const encounter: EncounterView = {
-      id: this.id('e'),
-      person_id: personId,
-      at,
-      at_utc: new Date(at).toISOString(),
-      lat: input.lat ?? null,
-      lon: input.lon ?? null,
-      accuracy_m: input.accuracy_m ?? null,
-      kind: input.kind ?? 'street',
-      services,
-      living_situation: input.living_situation ?? null,
-      duration_minutes: input.duration_minutes ?? null,
-      note: blank(input.note),
-      author: this.deviceId,
-      pending_sync: true,
+  /** person.rs `NewPerson::parse`: a name, an alias or a description, within limits. */
+  private newPerson(
+    rawName: string | null | undefined,
+    rawAliases: readonly string[] | undefined,
+    rawDescription: string | null | undefined,
+    rawDob: string | null | undefined,
+  ): { name: string | null; aliases: string[]; description: string | null; dob: string | null } {
+    const name = nonBlank(rawName);
+    if (name) checkLen('name', name, MAX_NAME);
+    const aliases = cleanAliases(rawAliases);
+    const description = nonBlank(rawDescription);
+    if (description) checkLen('description', description, MAX_DESCRIPTION);
+    if (!name && aliases.length === 0 && !description) {
+      fail('invalid', 'a person needs a name, an alias or a description');
+    }
+    const dobText = nonBlank(rawDob);
+    const dob = dobText ? parseDob(dobText, this.today()) : null;
+    return { name, aliases, description, dob };
+  }
+
+  private manager(
+    rawManager: string | null | undefined,
+    rawPhone: string | null | undefined,
+  ): { manager: string | null; phone: string | null } {
+    const manager = nonBlank(rawManager);
+    if (manager) checkLen('case manager', manager, MAX_NAME);
+    const phone = nonBlank(rawPhone);
+    if (phone) checkPhone(phone);
+    return { manager, phone };
+  }
+
+  async personUpdate(id: string, input: PersonInput): Promise<PersonView> {
+    await this.open();
+    this.require('update_person', 'change persons');
+    const asked = parseId('person', id);
+    const name = nonBlank(input.name);
+    if (name) checkLen('name', name, MAX_NAME);
+    const description = nonBlank(input.description);
+    if (description) checkLen('description', description, MAX_DESCRIPTION);
+    const dobText = nonBlank(input.dob);
+    const dob = dobText ? parseDob(dobText, this.today()) : null;
+    const status = parseWorkerStatus(input.status);
+    const { manager, phone } = this.manager(input.case_manager, input.case_manager_phone);
+    const aliases = cleanAliases(input.aliases);
+    const gender = input.gender?.length ? hmisCodes('gender', HMIS_GENDER_CODES, input.gender) : null;
+    const race = input.race_ethnicity?.length
+      ? hmisCodes('race and ethnicity', HMIS_RACE_CODES, input.race_ethnicity)
+      : null;
+    const given = [name, description, dob, status, manager, phone, gender, race].some((v) => v !== null);
+    if (!given && !aliases.length) fail('invalid', 'the update (give at least one field to change) must not be empty');
+    const p = this.existing(asked);
+    const before = JSON.stringify(p);
+    // Writing a field settles its concurrent values: the new value wins.
+    const set = <K extends keyof PersonRec>(key: K, value: PersonRec[K] | null) => {
+      if (value === null) return;
+      p[key] = value;
+      delete p.conflicts[key];
     };
-    this.encounters.set(encounter.id, encounter);
+    set('name', name);
+    for (const alias of aliases) {
+      if (!p.aliases.some((a) => a.toLowerCase() === alias.toLowerCase())) p.aliases.push(alias);
+    }
+    set('dob', dob);
+    set('description', description);
+    set('status', status);
+    set('case_manager', manager);
+    set('case_manager_phone', phone);
+    set('gender', gender);
+    set('race_ethnicity', race);
+    if (JSON.stringify(p) !== before) {
+      p.updated_at = stamp(this.now());
+      p.pending = true;
+      this.order.set(p.id, this.sequence++);
+      this.changed();
+    }
+    return this.personView(p);
+  }
+
+  async noteAdd(personId: string, text: string): Promise<IdView> {
+    await this.open();
+    this.require('add_note', 'add case notes');
+    const asked = parseId('person', personId);
+    const clean = text.trim();
+    if (!clean) fail('invalid', 'note text must not be empty');
+    checkLen('note text', clean, MAX_NOTE);
+    const person = this.existing(asked);
+    const note: NoteRec = {
+      id: this.newId(),
+      person_id: person.id,
+      text: clean,
+      author: this.deviceId,
+      at: stamp(this.now()),
+      pending: true,
+    };
+    this.remember(this.notesById, note.id, note);
+    this.changed();
+    return { id: note.id };
+  }
+
+  async notes(personId: string): Promise<CaseNote[]> {
+    await this.open();
+    this.require('view_case', 'read case notes');
+    const person = this.existing(parseId('person', personId));
+    return [...this.notesById.values()]
+      .filter((n) => this.resolve(n.person_id) === person.id)
+      .sort((a, b) => this.newest(a, b))
+      .map(({ id, person_id, text, author, at }) => ({ id, person_id, text, author, at }));
+  }
+
+  async encounterLog(input: EncounterInput): Promise<IdView> {
+    await this.open();
+    this.require('log_encounter', 'log contacts');
+    const now = this.now();
+    const person = input.person ? this.existing(parseId('person', input.person)) : null;
+    // Without a time: now, with the offset of the team's zone (the phone's, in the field).
+    const when = input.at
+      ? parseLocalTime(input.at, now)
+      : { utc: now, offset: offsetMs(now, this.settings.time_zone) };
+    const loc = checkLocation(input.lat, input.lon, input.accuracy_m);
+    const place = loc ? coarsen(loc, this.settings.location_precision) : null;
+    const kind = input.kind ?? 'street';
+    if (!ENCOUNTER_KINDS.includes(kind)) {
+      fail('invalid', `encounter kind "${kind}" is not valid: expected ${ENCOUNTER_KINDS.join(', ')}`);
+    }
+    const services = this.services(input.services ?? []);
+    const note = nonBlank(input.note);
+    if (note) checkLen('note', note, MAX_ENCOUNTER_NOTE);
+    const living = input.living_situation ?? null;
+    if (living !== null && !HMIS_LIVING_SITUATION_CODES.includes(living)) {
+      fail('invalid', `living situation code ${living} is not an HMIS code`);
+    }
+    const duration = input.duration_minutes ?? null;
+    if (duration !== null && (!Number.isInteger(duration) || duration < 0 || duration > 1440)) {
+      fail('invalid', `duration of ${duration} minutes is not valid: at most a day (1440)`);
+    }
+    const encounter: EncounterRec = {
+      id: this.newId(),
+      person_id: person?.id ?? null,
+      at: withOffset(when.utc, when.offset),
+      at_utc: stamp(when.utc),
+      lat: place?.lat ?? null,
+      lon: place?.lon ?? null,
+      accuracy_m: place?.accuracy_m ?? null,
+      kind,
+      services,
+      living_situation: living,
+      duration_minutes: duration,
+      note,
+      author: this.deviceId,
+      pending: true,
+    };
+    this.remember(this.encounters, encounter.id, encounter);
+    this.changed();
     return { id: encounter.id };
   }
 
+  /** encounter.rs `parse_services`: `KEY` or `KEY=COUNT` from the team's catalog, repeats added. */
+  private services(items: readonly string[]): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const item of items) {
+      const [rawKey, rawCount] = item.includes('=') ? item.split('=', 2) : [item, '1'];
+      const key = (rawKey ?? '').trim();
+      const count = Number((rawCount ?? '').trim());
+      if (!this.settings.services.some((s) => s.key === key)) {
+        const keys = this.settings.services.map((s) => s.key).join(', ');
+        fail('invalid', `unknown service "${key}"; expected one of: ${keys}`);
+      }
+      if (!Number.isInteger(count) || count <= 0 || count > MAX_SERVICE_COUNT) {
+        fail('invalid', `count of service "${key}" is not valid`);
+      }
+      out[key] = Math.min((out[key] ?? 0) + count, MAX_SERVICE_COUNT);
+    }
+    return out;
+  }
+
   async encounterList(personId?: string | null): Promise<EncounterView[]> {
+    await this.open();
     this.require('view_case', 'read contacts');
-    const id = personId ? this.person(personId).id : null;
+    const person = personId ? this.existing(parseId('person', personId)) : null;
     return [...this.encounters.values()]
-      .filter((e) => id === null || e.person_id === id)
-      .sort((a, b) => b.at_utc.localeCompare(a.at_utc));
+      .filter((e) => person === null || (e.person_id !== null && this.resolve(e.person_id) === person.id))
+      .sort((a, b) => this.newest({ id: a.id, at: a.at_utc }, { id: b.id, at: b.at_utc }))
+      .map(({ pending, ...e }) => ({
+        ...e,
+        person_id: e.person_id === null ? null : this.resolve(e.person_id),
+        services: { ...e.services },
+        pending_sync: pending,
+      }));
+  }
+
+  // --- Referrals ------------------------------------------------------------------
+
+  async referralCheck(input: ReferralInput): Promise<ReferralCheck> {
+    await this.open();
+    this.require('create_referral', 'make referrals');
+    const now = this.now();
+    const loc = checkLocation(input.lat, input.lon, input.accuracy_m);
+    const eligibility = assess(this.settings, loc, input.exclusions ?? []);
+    const deadline = addLocalDays(now, this.settings.intake_days, this.settings.time_zone);
+    return {
+      eligibility,
+      intake_deadline: stamp(deadline),
+      days_left: daysLeft(now, deadline),
+      intake_days: this.settings.intake_days,
+    };
   }
 
   async referralCreate(input: ReferralInput): Promise<ReferralCreated> {
+    await this.open();
     this.require('create_referral', 'make referrals');
-    const reasons: string[] = [];
-    for (const key of input.exclusions ?? []) {
-      const label = this.exclusionLabels[key];
-      if (!label) throw new PlatformError('invalid', `unknown exclusion "${key}"`);
-      reasons.push(`exclusion: ${label}`);
-    }
-    if (input.lat == null || input.lon == null) reasons.push('no location given: catchment area not checked');
-    let personId: string;
-    let stubName: string | null = null;
-    if (input.person) {
-      personId = this.person(input.person).id;
-    } else {
-      const name = blank(input.name);
-      const aliases = input.aliases ?? [];
-      if (!name && aliases.length === 0 && !blank(input.description)) {
-        throw new PlatformError('invalid', 'a referral needs a person, or a name, alias or description');
-      }
-      personId = this.addPerson({ name, aliases, description: input.description ?? null }).id;
-      stubName = displayName(name, aliases);
+    if (!PATHWAYS.includes(input.pathway)) {
+      fail('invalid', `pathway "${input.pathway}" is not valid: expected ${PATHWAYS.join(', ')}`);
     }
     const now = this.now();
-    const deadline = addDays(now, this.intakeDays);
-    const referral: StoredReferral = {
-      id: this.id('r'),
+    const loc = checkLocation(input.lat, input.lon, input.accuracy_m);
+    const eligibility = assess(this.settings, loc, input.exclusions ?? []);
+    const narrative = nonBlank(input.narrative);
+    if (narrative) checkLen('narrative', narrative, MAX_NARRATIVE);
+    const charge = nonBlank(input.charge_category);
+    const deadline = addLocalDays(now, this.settings.intake_days, this.settings.time_zone);
+    const stored = loc ? coarsen(loc, this.settings.location_precision) : null;
+    const at = stamp(now);
+
+    const hasDetails = input.name != null || input.description != null || (input.aliases ?? []).length > 0;
+    let personId: string;
+    let stub: { name: string | null; aliases: string[]; description: string | null } | null = null;
+    if (input.person != null && !hasDetails) {
+      personId = this.resolve(parseId('person', input.person));
+      const known = this.caseRole ? this.persons.has(personId) : this.cards.has(personId);
+      if (!known) fail('not_found', `person ${personId} not found`);
+    } else if (input.person != null) {
+      fail('invalid', 'referral subject: either an existing person or new-person details, not both');
+    } else {
+      stub = this.newPerson(input.name, input.aliases, input.description, null);
+      personId = this.newId();
+    }
+
+    const referral: ReferralRec = {
+      id: this.newId(),
       pathway: input.pathway,
       person_id: personId,
-      stub_name: stubName,
-      eligibility: { result: reasons.length ? 'needs_review' : 'eligible', reasons },
-      intake_deadline: deadline.toISOString(),
-      status: 'new',
-      status_at: now.toISOString(),
-      created_at: now.toISOString(),
+      stub_name: stub ? (stub.name ?? stub.aliases[0] ?? null) : null,
+      stub_description: stub?.description ?? null,
       referred_by: this.deviceId,
-      lat: input.lat ?? null,
-      lon: input.lon ?? null,
-      exclusions: input.exclusions ?? [],
-      narrative: blank(input.narrative),
-      charge_category: blank(input.charge_category),
-      pending_sync: true,
+      eligibility,
+      intake_deadline: stamp(deadline),
+      status: 'new',
+      status_at: at,
+      created_at: at,
+      lat: stored?.lat ?? null,
+      lon: stored?.lon ?? null,
+      exclusions: [...(input.exclusions ?? [])],
+      narrative,
+      charge_category: charge,
+      pending: true,
     };
-    this.referrals.set(referral.id, referral);
+    if (stub) {
+      if (this.caseRole) {
+        this.remember(this.persons, personId, {
+          id: personId,
+          name: stub.name,
+          aliases: stub.aliases,
+          dob: null,
+          description: stub.description,
+          status: 'referred',
+          case_manager: null,
+          case_manager_phone: null,
+          gender: [],
+          race_ethnicity: [],
+          merged_into: null,
+          created_at: at,
+          updated_at: at,
+          conflicts: {},
+          pending: true,
+        });
+      } else {
+        // An officer's device writes only the card: never a case document.
+        this.remember(this.cards, personId, {
+          person_id: personId,
+          display_name: displayName(stub.name, stub.aliases),
+          status: 'referred',
+          case_manager: null,
+          case_manager_phone: null,
+          updated_at: at,
+          merged_into: null,
+          referred_by: this.deviceId,
+          pending: true,
+        });
+      }
+    }
+    this.remember(this.referrals, referral.id, referral);
+    this.changed();
     return {
       id: referral.id,
       person_id: personId,
-      eligibility: referral.eligibility,
+      eligibility: structuredClone(eligibility),
       intake_deadline: referral.intake_deadline,
       days_left: daysLeft(now, deadline),
-      status: referral.status,
+      status: 'new',
+    };
+  }
+
+  private referralView(r: ReferralRec): ReferralView {
+    const kept = this.resolve(r.person_id);
+    const name = this.caseRole
+      ? (() => {
+          const p = this.persons.get(kept);
+          return p ? displayName(p.name, p.aliases) : null;
+        })()
+      : (this.cards.get(kept)?.display_name ?? null);
+    return {
+      id: r.id,
+      pathway: r.pathway,
+      person_id: r.person_id,
+      display_name: name ?? r.stub_name,
+      eligibility: structuredClone(r.eligibility),
+      intake_deadline: r.intake_deadline,
+      days_left: OPEN_STATUSES.includes(r.status) ? daysLeft(this.now(), new Date(r.intake_deadline)) : null,
+      status: r.status,
+      status_at: r.status_at,
+      created_at: r.created_at,
+      referred_by: r.referred_by,
+      lat: r.lat,
+      lon: r.lon,
+      exclusions: [...r.exclusions],
+      narrative: r.narrative,
+      charge_category: r.charge_category,
+      pending_sync: r.pending,
     };
   }
 
   async referralList(): Promise<ReferralView[]> {
+    await this.open();
     this.require('view_own_referrals', 'list referrals');
+    const open = (r: ReferralRec) => (OPEN_STATUSES.includes(r.status) ? 0 : 1);
     return [...this.referrals.values()]
-      .filter((r) => this.role !== 'officer' || r.referred_by === this.deviceId)
-      .map((r) => this.view(r));
+      .filter((r) => this.caseRole || r.referred_by === this.deviceId)
+      .sort(
+        (a, b) =>
+          open(a) - open(b) ||
+          Date.parse(a.intake_deadline) - Date.parse(b.intake_deadline) ||
+          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      )
+      .map((r) => this.referralView(r));
   }
 
   async referralUpdate(id: string, status: ReferralStatus): Promise<ReferralView> {
+    await this.open();
     this.require('update_referral', "change a referral's status");
-    const referral = this.referrals.get(id);
-    if (!referral) throw new PlatformError('not_found', `referral ${id} not found`);
-    if (!STATUSES.includes(status)) throw new PlatformError('invalid', `unknown referral status "${status}"`);
-    if (!OPEN.includes(referral.status) || status === 'new' || status === referral.status) {
-      throw new PlatformError('invalid', `a referral cannot go from ${referral.status} to ${status}`);
+    const referralId = parseId('referral', id);
+    if (!REFERRAL_STATUSES.includes(status)) {
+      fail('invalid', `referral status "${status}" is not valid: expected ${REFERRAL_STATUSES.join(', ')}`);
     }
-    const at = this.stamp();
-    Object.assign(referral, { status, status_at: at, pending_sync: true });
+    const r = this.referrals.get(referralId);
+    if (!r) fail('not_found', `referral ${referralId} not found`);
+    if (!OPEN_STATUSES.includes(r.status) || status === 'new' || status === r.status) {
+      fail('invalid', `a referral cannot go from ${r.status} to ${status}`);
+    }
+    const at = stamp(this.now());
+    r.status = status;
+    r.status_at = at;
+    r.pending = true;
     if (status === 'intake_complete') {
-      const person = this.person(referral.person_id);
-      Object.assign(person, { status: 'active', updated_at: at, pending_sync: true });
+      // Intake makes the person active (a referral's stub becomes a full person).
+      const kept = this.resolve(r.person_id);
+      let p = this.persons.get(kept);
+      if (!p) {
+        p = {
+          id: kept,
+          name: r.stub_name,
+          aliases: [],
+          dob: null,
+          description: r.stub_description,
+          status: 'referred',
+          case_manager: null,
+          case_manager_phone: null,
+          gender: [],
+          race_ethnicity: [],
+          merged_into: null,
+          created_at: at,
+          updated_at: at,
+          conflicts: {},
+          pending: true,
+        };
+        this.remember(this.persons, kept, p);
+      }
+      p.status = 'active' satisfies PersonStatus;
+      if (p.case_manager === null) {
+        p.case_manager = this.userName;
+        p.case_manager_phone = this.userPhone;
+      }
+      p.updated_at = at;
+      p.pending = true;
     }
-    return this.view(referral);
+    this.changed();
+    return this.referralView(r);
   }
 
-  /** Local changes not yet on the relay. */
-  pending(): number {
-    const all = [...this.persons.values(), ...this.encounters.values(), ...this.referrals.values()];
-    return all.filter((x) => x.pending_sync).length;
-  }
+  // --- Officer --------------------------------------------------------------------
 
-  async sync(): Promise<SyncView> {
-    if (!this.online) throw new PlatformError('relay_unreachable', 'relay unreachable: offline (fake)');
-    const pushed = this.pending();
-    for (const x of [...this.persons.values(), ...this.encounters.values(), ...this.referrals.values()]) {
-      x.pending_sync = false;
+  async lookup(query: string, reason?: string | null): Promise<CardView[]> {
+    await this.open();
+    this.require('lookup', 'look up the roster');
+    const needle = normalize(query.trim());
+    if (!needle) fail('invalid', 'lookup query (letters or digits of a name or alias) must not be empty');
+    if (reason != null && [...reason].length > MAX_REASON) {
+      fail('invalid', `reason is too long: at most ${MAX_REASON} characters`);
     }
-    const documents = this.persons.size + this.encounters.size + this.referrals.size;
-    return { pushed, pulled: 0, documents, pending: 0, purged: 0, unreadable: 0 };
+    return this.allCards()
+      .filter((c) => !c.merged_into && normalize(c.display_name).includes(needle))
+      .sort((a, b) => this.newest({ id: a.person_id, at: a.updated_at }, { id: b.person_id, at: b.updated_at }))
+      .slice(0, MAX_RESULTS)
+      .map((c) => this.cardView(c));
   }
 
-  /** Seeds a person as if pulled from the relay (not pending), for demos and tests. */
-  seedPerson(input: PersonInput): string {
-    return this.addPerson(input, false).id;
+  // --- The phone ------------------------------------------------------------------
+
+  async locate(): Promise<Position | null> {
+    await tick();
+    return this.position ? { ...this.position } : null;
   }
 
-  /** Seeds a referral as if made `daysAgo` days ago by `referredBy`, already synced. */
-  seedReferral(personId: string, daysAgo: number, status: ReferralStatus = 'new', referredBy = this.deviceId): string {
-    const created = addDays(this.now(), -daysAgo);
-    const referral: StoredReferral = {
-      id: this.id('r'),
-      pathway: 'social_contact',
-      person_id: this.person(personId).id,
-      stub_name: null,
-      eligibility: { result: 'eligible', reasons: [] },
-      intake_deadline: addDays(created, this.intakeDays).toISOString(),
-      status,
-      status_at: created.toISOString(),
-      created_at: created.toISOString(),
-      referred_by: referredBy,
-      lat: null,
-      lon: null,
-      exclusions: [],
-      narrative: null,
-      charge_category: null,
-      pending_sync: false,
-    };
-    this.referrals.set(referral.id, referral);
-    return referral.id;
+  // --- Inspection -----------------------------------------------------------------
+
+  /** A copy of everything the fake holds (what an officer's device holds, for one). */
+  dump(): FakeDump {
+    return structuredClone({
+      team: this.settings,
+      persons: [...this.persons.values()],
+      cards: [...this.cards.values()],
+      encounters: [...this.encounters.values()],
+      notes: [...this.notesById.values()],
+      referrals: [...this.referrals.values()],
+    });
   }
 }
 
-/** A fake with a few clearly fictional demo persons and referrals. */
+/** A fake with the demo team's sample data. */
 export function demoPlatform(options: FakeOptions = {}): FakePlatform {
-  const fake = new FakePlatform(options);
-  const rosa = fake.seedPerson({
-    name: 'Rosa Demo',
-    aliases: ['Ro'],
-    status: 'active',
-    case_manager: 'Sam Caseworker',
-    case_manager_phone: '+1 555 0100',
+  return new FakePlatform({ ...options, seed: 'demo' });
+}
+
+declare global {
+  interface Window {
+    /** The fake platform, in the plain-browser mode only (for browser tests). */
+    __waymark: FakePlatform;
+  }
+}
+
+/**
+ * The fake configured from a page's query string: `role` (officer | outreach |
+ * supervisor), `phase` (new | locked | unlocked), `now` (ISO time: a fixed clock),
+ * `online` (0 | 1), `seed` (demo | empty), `geo` (`lat,lon` for `locate()`). Also
+ * exposed as `window.__waymark` so browser tests can inspect what was saved.
+ */
+export function fakeFromParams(params: URLSearchParams): FakePlatform {
+  const role = params.get('role');
+  const phase = params.get('phase');
+  const nowText = params.get('now');
+  const fixed = nowText ? new Date(nowText) : null;
+  const geo = params.get('geo')?.split(',').map((s) => Number(s.trim()));
+  const position =
+    geo && geo.length === 2 && geo.every((n) => Number.isFinite(n))
+      ? { lat: geo[0] ?? 0, lon: geo[1] ?? 0, accuracy_m: 10 }
+      : null;
+  const fake = new FakePlatform({
+    role: role === 'officer' || role === 'supervisor' ? role : 'outreach',
+    phase: phase === 'new' || phase === 'locked' ? phase : 'unlocked',
+    now: fixed && !Number.isNaN(fixed.getTime()) ? () => new Date(fixed) : undefined,
+    online: params.get('online') !== '0',
+    seed: params.get('seed') === 'empty' ? 'empty' : 'demo',
+    position,
   });
-  const jay = fake.seedPerson({ name: 'Jay Example', aliases: ['J-Bird'], status: 'referred' });
-  const lee = fake.seedPerson({ aliases: ['Lee (demo)'], description: 'tall, green jacket', status: 'referred' });
-  fake.seedReferral(jay, 27);
-  fake.seedReferral(lee, 31, 'contacted');
-  fake.seedReferral(rosa, 40, 'intake_complete');
+  if (typeof window !== 'undefined') window.__waymark = fake;
   return fake;
 }

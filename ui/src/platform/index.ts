@@ -3,18 +3,32 @@
 // against the in-memory fake.
 import type {
   CardView,
+  CaseNote,
+  EncounterInput,
   EncounterView,
+  ErrorCode,
+  HomeView,
   IdView,
   PersonAdded,
+  PersonInput,
+  PersonShow,
   PersonView,
+  ReferralCheck,
   ReferralCreated,
+  ReferralInput,
   ReferralView,
+  SessionView,
+  StartInput,
+  EnrollInput,
+  StatusView,
+  SyncState,
   SyncView,
+  TeamView,
 } from './types';
 
 export type * from './types';
 
-/** The stable error codes of crates/waymark-device/src/error.rs (`ErrorCode`). */
+/** Every `ErrorCode` of the device API (the type is generated; this list is checked against it). */
 export const ERROR_CODES = [
   'not_permitted',
   'invalid',
@@ -28,9 +42,13 @@ export const ERROR_CODES = [
   'relay_refused',
   'device_revoked',
   'not_enrolled',
-] as const;
+  'locked',
+] as const satisfies readonly ErrorCode[];
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+// Fails to compile when the generated `ErrorCode` gains a code the list lacks.
+type Missing = Exclude<ErrorCode, (typeof ERROR_CODES)[number]>;
+const everyCode: Missing extends never ? true : Missing = true;
+void everyCode;
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
@@ -55,67 +73,72 @@ export type Role = 'officer' | 'outreach' | 'supervisor';
 export type Pathway = 'arrest_diversion' | 'social_contact' | 'community' | 'self';
 export type ReferralStatus = 'new' | 'contacted' | 'intake_complete' | 'declined' | 'unable_to_locate' | 'expired';
 export type EncounterKind = 'street' | 'office' | 'phone' | 'attempted';
+export type PersonStatus = 'referred' | 'active' | 'inactive';
 
-/** Fields of `person add`, as the user typed them (Rust `PersonInput`). */
-export interface PersonInput {
-  name?: string | null;
-  aliases?: string[];
-  dob?: string | null;
-  description?: string | null;
-  status?: string | null;
-  case_manager?: string | null;
-  case_manager_phone?: string | null;
-  gender?: number[];
-  race_ethnicity?: number[];
-}
-
-/** Fields of `encounter log` (Rust `EncounterInput`); time and place default to now/none. */
-export interface EncounterInput {
-  person?: string | null;
-  lat?: number | null;
-  lon?: number | null;
-  accuracy_m?: number | null;
-  /** Service keys, each counted once per entry (`"naloxone"` twice is 2). */
-  services?: string[];
-  note?: string | null;
-  at?: string | null;
-  kind?: EncounterKind | null;
-  living_situation?: number | null;
-  duration_minutes?: number | null;
-}
-
-/** Fields of `referral create` (Rust `ReferralInput`): an existing person or a new stub. */
-export interface ReferralInput {
-  pathway: Pathway;
-  person?: string | null;
-  name?: string | null;
-  aliases?: string[];
-  description?: string | null;
-  lat?: number | null;
-  lon?: number | null;
-  accuracy_m?: number | null;
-  /** Keys of the exclusions answered "yes". */
-  exclusions?: string[];
-  narrative?: string | null;
-  charge_category?: string | null;
+/** A point from the phone's location service. */
+export interface Position {
+  lat: number;
+  lon: number;
+  accuracy_m: number | null;
 }
 
 /**
- * The device API the app needs first. Every method rejects with a `PlatformError`.
+ * The device API the screens call: the same verbs as the `waymark` CLI, through the
+ * Tauri shell or the in-memory fake. Every method rejects with a `PlatformError`.
  */
 export interface Platform {
-  /** Officer roster lookup: cards only. `reason` is kept in the audit log. */
-  lookup(query: string, reason?: string | null): Promise<CardView[]>;
-  /** Persons whose name or alias contains `query` (case roles). */
+  // --- Session -------------------------------------------------------------------
+  session(): Promise<SessionView>;
+  /** Makes a standalone device (first run without a relay) and unlocks it. */
+  start(input: StartInput): Promise<StatusView>;
+  /** Enrolls with a relay using an invitation code (first run) and unlocks. */
+  enroll(input: EnrollInput): Promise<StatusView>;
+  unlock(passphrase: string): Promise<StatusView>;
+  /** Closes the store; the next call needs `unlock`. */
+  lock(): Promise<void>;
+  status(): Promise<StatusView>;
+  team(): Promise<TeamView>;
+
+  // --- Sync ----------------------------------------------------------------------
+  /** Syncs now (the background task also syncs on change and every minute). */
+  sync(): Promise<SyncView>;
+  /** Subscribes to the background sync's state; returns the unsubscribe function. */
+  onSyncState(listener: (state: SyncState) => void): () => void;
+
+  // --- Outreach and office (case roles) -------------------------------------------
+  /** Persons last seen near `near` (within `radiusM`, default 500 m), then recent ones. */
+  personHome(near: Position | null, radiusM?: number | null): Promise<HomeView>;
+  /** Persons whose name or alias contains `query`. */
   personSearch(query: string): Promise<PersonView[]>;
+  /** A person page (case roles), or an officer's card of that person. */
+  personShow(id: string): Promise<PersonShow>;
+  /** The whole roster, most recently updated first. */
+  personList(): Promise<PersonView[]>;
+  /** Saves a new person; answers with likely duplicates already on the roster. */
   personAdd(input: PersonInput): Promise<PersonAdded>;
+  personUpdate(id: string, input: PersonInput): Promise<PersonView>;
+  noteAdd(personId: string, text: string): Promise<IdView>;
+  notes(personId: string): Promise<CaseNote[]>;
+  /** Logs a contact; no `person` is an anonymous contact (supplies only). */
   encounterLog(input: EncounterInput): Promise<IdView>;
+  /** Contacts, newest first: of one person, or all. */
   encounterList(personId?: string | null): Promise<EncounterView[]>;
+
+  // --- Referrals -----------------------------------------------------------------
+  /** Eligibility and intake deadline a referral would get, without saving it. */
+  referralCheck(input: ReferralInput): Promise<ReferralCheck>;
   referralCreate(input: ReferralInput): Promise<ReferralCreated>;
   /** All referrals for case roles; an officer's own referrals for officers. */
   referralList(): Promise<ReferralView[]>;
   referralUpdate(id: string, status: ReferralStatus): Promise<ReferralView>;
-  sync(): Promise<SyncView>;
+
+  // --- Officer -------------------------------------------------------------------
+  /** Roster lookup: officer cards only. `reason` (why, ≤ 500 characters) is checked; the audit trail will record it. */
+  lookup(query: string, reason?: string | null): Promise<CardView[]>;
+
+  // --- The phone -----------------------------------------------------------------
+  /** The phone's position, or `null` when location is off, denied or slow. */
+  locate(): Promise<Position | null>;
 }
 
 /** Whether the UI runs inside the Tauri webview (else: plain browser, use the fake). */

@@ -1,8 +1,13 @@
 // The Tauri implementation of `Platform`: each method is one `invoke` of the shell
-// command of the same name in snake_case. Tauri maps camelCase argument keys to the
-// commands' snake_case parameters; input structs keep their Rust field names.
+// command of the same name in snake_case (src-tauri/src/commands.rs). Tauri maps
+// camelCase argument keys to the commands' snake_case parameters (`radiusM` →
+// `radius_m`); input structs go as `{ input }` with their Rust field names.
 import { invoke } from '@tauri-apps/api/core';
-import { isErrorCode, PlatformError, type Platform } from './index';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { isErrorCode, PlatformError, type Platform, type Position, type SyncState } from './index';
+
+/** The event the shell's background sync emits (src-tauri/src/background.rs `EVENT`). */
+export const SYNC_EVENT = 'sync-status';
 
 /** Turns whatever a command rejected with into a `PlatformError`. */
 export function toPlatformError(error: unknown): PlatformError {
@@ -24,16 +29,118 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** How long `locate` waits for a fix, and how old a cached fix may be. */
+export const LOCATE_TIMEOUT_MS = 5000;
+export const LOCATE_MAX_AGE_MS = 60_000;
+
+/**
+ * The phone's position from the webview's geolocation, or `null` when there is none:
+ * unavailable, denied, or no fix within the timeout. Never rejects, so a save is never
+ * held up by location.
+ */
+export function browserLocate(
+  geolocation: Geolocation | undefined = globalThis.navigator?.geolocation,
+): Promise<Position | null> {
+  return new Promise((resolve) => {
+    if (!geolocation) {
+      resolve(null);
+      return;
+    }
+    let done = false;
+    const finish = (position: Position | null) => {
+      if (done) return;
+      done = true;
+      clearTimeout(guard);
+      resolve(position);
+    };
+    // Some webviews never call back when permission is pending: give up a bit later.
+    const guard = setTimeout(() => finish(null), LOCATE_TIMEOUT_MS + 1000);
+    try {
+      geolocation.getCurrentPosition(
+        ({ coords }) => {
+          const valid = Number.isFinite(coords.latitude) && Number.isFinite(coords.longitude);
+          const accuracy = Number.isFinite(coords.accuracy) && coords.accuracy > 0 ? coords.accuracy : null;
+          finish(valid ? { lat: coords.latitude, lon: coords.longitude, accuracy_m: accuracy } : null);
+        },
+        () => finish(null),
+        { enableHighAccuracy: true, timeout: LOCATE_TIMEOUT_MS, maximumAge: LOCATE_MAX_AGE_MS },
+      );
+    } catch {
+      finish(null);
+    }
+  });
+}
+
+/**
+ * Subscribes `listener` to the shell's sync state: the current state once (the
+ * `sync_state` command), then every `sync-status` event until unsubscribed. Safe to
+ * unsubscribe before the event subscription has been set up.
+ */
+function onSyncState(listener: (state: SyncState) => void): () => void {
+  let active = true;
+  let heard = false;
+  let unlisten: UnlistenFn | null = null;
+  listen<SyncState>(SYNC_EVENT, (event) => {
+    if (!active) return;
+    heard = true;
+    listener(event.payload);
+  }).then(
+    (stop) => {
+      if (active) unlisten = stop;
+      else void stop();
+    },
+    // No event channel (should not happen inside the shell): the status line still shows
+    // the unsynced count from `status`.
+    () => undefined,
+  );
+  call<SyncState>('sync_state').then(
+    // An event that arrived first is newer than this snapshot.
+    (state) => {
+      if (active && !heard) listener(state);
+    },
+    // Locked or not yet started: the next event brings the state.
+    () => undefined,
+  );
+  return () => {
+    active = false;
+    const stop = unlisten;
+    unlisten = null;
+    if (stop) void stop();
+  };
+}
+
 export function tauriPlatform(): Platform {
   return {
-    lookup: (query, reason) => call('lookup', { query, reason: reason ?? null }),
+    session: () => call('session'),
+    start: (input) => call('start', { input }),
+    enroll: (input) => call('enroll', { input }),
+    unlock: (passphrase) => call('unlock', { passphrase }),
+    lock: () => call('lock'),
+    status: () => call('status'),
+    team: () => call('team'),
+
+    sync: () => call('sync'),
+    onSyncState,
+
+    personHome: (near, radiusM) =>
+      call('person_home', { lat: near?.lat ?? null, lon: near?.lon ?? null, radiusM: radiusM ?? null }),
     personSearch: (query) => call('person_search', { query }),
+    personShow: (id) => call('person_show', { id }),
+    personList: () => call('person_list'),
     personAdd: (input) => call('person_add', { input }),
+    personUpdate: (id, input) => call('person_update', { id, input }),
+    noteAdd: (personId, text) => call('note_add', { person: personId, text }),
+    notes: (personId) => call('notes', { person: personId }),
     encounterLog: (input) => call('encounter_log', { input }),
     encounterList: (personId) => call('encounter_list', { person: personId ?? null }),
+
+    referralCheck: (input) => call('referral_check', { input }),
     referralCreate: (input) => call('referral_create', { input }),
     referralList: () => call('referral_list'),
     referralUpdate: (id, status) => call('referral_update', { id, status }),
-    sync: () => call('sync'),
+
+    lookup: (query, reason) => call('lookup', { query, reason: reason ?? null }),
+
+    locate: () => browserLocate(),
   };
 }

@@ -1,14 +1,31 @@
-// The device API's view types, generated from the Rust types with ts-rs into
+// The device API's types, generated from the Rust types with ts-rs into
 // src/generated/ (owned by the generator; never edit those files by hand).
 export type { CardView } from '../generated/CardView';
+export type { CardShow } from '../generated/CardShow';
+export type { CaseNote } from '../generated/CaseNote';
 export type { DuplicateView } from '../generated/DuplicateView';
 export type { Eligibility } from '../generated/Eligibility';
 export type { EligibilityResult } from '../generated/EligibilityResult';
+export type { EncounterInput } from '../generated/EncounterInput';
 export type { EncounterView } from '../generated/EncounterView';
+export type { Entry } from '../generated/Entry';
+export type { ErrorCode } from '../generated/ErrorCode';
+export type { HomeView } from '../generated/HomeView';
 export type { IdView } from '../generated/IdView';
 export type { PersonAdded } from '../generated/PersonAdded';
+export type { PersonInput } from '../generated/PersonInput';
+export type { PersonSeen } from '../generated/PersonSeen';
+export type { PersonShow } from '../generated/PersonShow';
 export type { PersonView } from '../generated/PersonView';
+export type { ReferralCheck } from '../generated/ReferralCheck';
 export type { ReferralCreated } from '../generated/ReferralCreated';
+export type { ReferralInput } from '../generated/ReferralInput';
 export type { ReferralView } from '../generated/ReferralView';
+export type { SessionView } from '../generated/SessionView';
+export type { StartInput } from '../generated/StartInput';
+export type { EnrollInput } from '../generated/EnrollInput';
+export type { StatusView } from '../generated/StatusView';
+export type { SyncFailure } from '../generated/SyncFailure';
+export type { SyncState } from '../generated/SyncState';
 export type { SyncView } from '../generated/SyncView';
 export type { TeamView } from '../generated/TeamView';

@@ -1,0 +1,36 @@
+// Generates the app's permission manifest: each command gets an `allow-…` permission,
+// and only the commands listed in capabilities/ may be invoked by the UI.
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&COMMANDS)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build script: {e:#}"));
+}
+
+/// Every command of src/commands.rs, in the order the file defines them.
+const COMMANDS: [&str; 24] = [
+    "session",
+    "start",
+    "enroll",
+    "unlock",
+    "lock",
+    "status",
+    "team",
+    "sync",
+    "sync_state",
+    "person_home",
+    "person_search",
+    "person_show",
+    "person_list",
+    "person_add",
+    "person_update",
+    "note_add",
+    "notes",
+    "encounter_log",
+    "encounter_list",
+    "referral_check",
+    "referral_create",
+    "referral_list",
+    "referral_update",
+    "lookup",
+];

@@ -1,0 +1,177 @@
+//! The commands the UI invokes. Each is one call into the device API; the shell adds
+//! only the locked/unlocked state and waking the sync task after a write.
+
+use tauri::{AppHandle, State};
+use waymark_device::{
+    CardView, CaseNote, Device, DeviceError, EncounterInput, EncounterView, EnrollInput, HomeView, IdView, PersonAdded,
+    PersonInput, PersonShow, PersonView, ReferralCheck, ReferralCreated, ReferralInput, ReferralView, SessionView,
+    StartInput, StatusView, SyncState, SyncView, TeamView,
+};
+
+use crate::background;
+use crate::state::{ApiError, ApiResult, AppState};
+
+#[tauri::command]
+pub async fn session(state: State<'_, AppState>) -> ApiResult<SessionView> {
+    let shared = &state.shared;
+    let status = match shared.device.lock().await.as_mut() {
+        Some(d) => Some(d.status()?),
+        None => None,
+    };
+    let phase = match (&status, Device::exists(&shared.dir)) {
+        (Some(_), _) => "unlocked",
+        (None, true) => "locked",
+        (None, false) => "new",
+    };
+    Ok(SessionView { phase: phase.into(), status, demo: shared.demo })
+}
+
+#[tauri::command]
+pub async fn start(state: State<'_, AppState>, input: StartInput) -> ApiResult<StatusView> {
+    let dir = state.shared.dir.clone();
+    let mut device = blocking(move || Device::start(&dir, input)).await?;
+    let status = device.status()?;
+    state.open(device).await?;
+    Ok(status)
+}
+
+#[tauri::command]
+pub async fn enroll(state: State<'_, AppState>, input: EnrollInput) -> ApiResult<StatusView> {
+    let (mut device, _) = Device::enroll(&state.shared.dir, &input.passphrase, &input.relay, &input.code).await?;
+    let status = device.status()?;
+    state.open(device).await?;
+    Ok(status)
+}
+
+#[tauri::command]
+pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> ApiResult<StatusView> {
+    let dir = state.shared.dir.clone();
+    let mut device = blocking(move || Device::open(&dir, &passphrase)).await?;
+    let status = device.status()?;
+    state.open(device).await?;
+    Ok(status)
+}
+
+#[tauri::command]
+pub async fn lock(state: State<'_, AppState>) -> ApiResult<()> {
+    state.close().await;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn status(state: State<'_, AppState>) -> ApiResult<StatusView> {
+    state.read(|d| d.status()).await
+}
+
+#[tauri::command]
+pub async fn team(state: State<'_, AppState>) -> ApiResult<TeamView> {
+    state.read(|d| d.team_view()).await
+}
+
+/// "Sync now": one sync on the sync handle, answered with its result.
+#[tauri::command]
+pub async fn sync(app: AppHandle, state: State<'_, AppState>) -> ApiResult<SyncView> {
+    match background::run(&app, &state.shared).await {
+        Some(result) => Ok(result?),
+        None if state.shared.device.lock().await.is_none() => Err(DeviceError::Locked.into()),
+        None => Err(DeviceError::NotEnrolled.into()),
+    }
+}
+
+#[tauri::command]
+pub async fn sync_state(state: State<'_, AppState>) -> ApiResult<SyncState> {
+    let mut snapshot = state.shared.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    if let Some(d) = state.shared.device.lock().await.as_mut() {
+        snapshot.pending = d.status()?.pending;
+        snapshot.last_sync = d.last_sync()?;
+    }
+    Ok(snapshot)
+}
+
+#[tauri::command]
+pub async fn person_home(
+    state: State<'_, AppState>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    radius_m: Option<f64>,
+) -> ApiResult<HomeView> {
+    state.read(|d| d.person_home(lat.zip(lon), radius_m)).await
+}
+
+#[tauri::command]
+pub async fn person_search(state: State<'_, AppState>, query: String) -> ApiResult<Vec<PersonView>> {
+    state.read(|d| d.person_search(&query)).await
+}
+
+#[tauri::command]
+pub async fn person_show(state: State<'_, AppState>, id: String) -> ApiResult<PersonShow> {
+    state.read(|d| d.person_show(&id)).await
+}
+
+#[tauri::command]
+pub async fn person_list(state: State<'_, AppState>) -> ApiResult<Vec<PersonView>> {
+    state.read(|d| d.person_list()).await
+}
+
+#[tauri::command]
+pub async fn person_add(state: State<'_, AppState>, input: PersonInput) -> ApiResult<PersonAdded> {
+    state.write(|d| d.person_add(input)).await
+}
+
+#[tauri::command]
+pub async fn person_update(state: State<'_, AppState>, id: String, input: PersonInput) -> ApiResult<PersonView> {
+    state.write(|d| d.person_update(&id, input)).await
+}
+
+#[tauri::command]
+pub async fn note_add(state: State<'_, AppState>, person: String, text: String) -> ApiResult<IdView> {
+    state.write(|d| d.note_add(&person, &text)).await
+}
+
+#[tauri::command]
+pub async fn notes(state: State<'_, AppState>, person: String) -> ApiResult<Vec<CaseNote>> {
+    state.read(|d| d.notes(&person)).await
+}
+
+#[tauri::command]
+pub async fn encounter_log(state: State<'_, AppState>, input: EncounterInput) -> ApiResult<IdView> {
+    state.write(|d| d.encounter_log(input)).await
+}
+
+#[tauri::command]
+pub async fn encounter_list(state: State<'_, AppState>, person: Option<String>) -> ApiResult<Vec<EncounterView>> {
+    state.read(|d| d.encounter_list(person.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn referral_check(state: State<'_, AppState>, input: ReferralInput) -> ApiResult<ReferralCheck> {
+    state.read(|d| d.referral_check(&input)).await
+}
+
+#[tauri::command]
+pub async fn referral_create(state: State<'_, AppState>, input: ReferralInput) -> ApiResult<ReferralCreated> {
+    state.write(|d| d.referral_create(input)).await
+}
+
+#[tauri::command]
+pub async fn referral_list(state: State<'_, AppState>) -> ApiResult<Vec<ReferralView>> {
+    state.read(|d| d.referral_list()).await
+}
+
+#[tauri::command]
+pub async fn referral_update(state: State<'_, AppState>, id: String, status: String) -> ApiResult<ReferralView> {
+    state.write(|d| d.referral_update(&id, &status)).await
+}
+
+#[tauri::command]
+pub async fn lookup(state: State<'_, AppState>, query: String, reason: Option<String>) -> ApiResult<Vec<CardView>> {
+    state.read(|d| d.lookup(&query, reason.as_deref())).await
+}
+
+/// Runs CPU-heavy work (the passphrase's Argon2id) off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, DeviceError> + Send + 'static) -> ApiResult<T> {
+    match tauri::async_runtime::spawn_blocking(f).await {
+        Ok(result) => Ok(result?),
+        Err(e) => Err(ApiError { code: waymark_device::ErrorCode::Storage, message: format!("background task: {e}") }),
+    }
+}

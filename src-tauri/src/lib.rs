@@ -1,0 +1,66 @@
+//! The Waymark app's shell: Tauri commands that each call one device API function
+//! (the same `waymark-device` the CLI uses), a background sync task, and nothing
+//! else. Errors cross to the UI as `{ code, message }` with the device's stable code.
+
+mod background;
+mod commands;
+mod state;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+
+pub use state::AppState;
+
+/// Where the device store lives: `WAYMARK_DATA` if set (the run script, tests),
+/// else the platform's app-data folder.
+fn data_dir(app: &tauri::App) -> Result<PathBuf, String> {
+    if let Some(dir) = std::env::var_os("WAYMARK_DATA") {
+        return Ok(PathBuf::from(dir));
+    }
+    app.path().app_data_dir().map(|d| d.join("store")).map_err(|e| format!("no app data folder: {e}"))
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let dir = data_dir(app)?;
+            let demo = std::env::var_os("WAYMARK_DEMO").is_some_and(|v| v == "1");
+            let state = AppState::new(dir, demo);
+            background::spawn(app.handle().clone(), state.shared.clone());
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::session,
+            commands::start,
+            commands::enroll,
+            commands::unlock,
+            commands::lock,
+            commands::status,
+            commands::team,
+            commands::sync,
+            commands::sync_state,
+            commands::person_home,
+            commands::person_search,
+            commands::person_show,
+            commands::person_list,
+            commands::person_add,
+            commands::person_update,
+            commands::note_add,
+            commands::notes,
+            commands::encounter_log,
+            commands::encounter_list,
+            commands::referral_check,
+            commands::referral_create,
+            commands::referral_list,
+            commands::referral_update,
+            commands::lookup,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("waymark-app: {e}");
+        std::process::exit(1);
+    }
+}

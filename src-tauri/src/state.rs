@@ -1,0 +1,88 @@
+//! What the shell holds: the open device (absent while locked), a second handle on
+//! the same store for the background sync, and the sync state the UI is shown.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::{Mutex, Notify};
+use waymark_device::{Device, DeviceError, ErrorCode, SyncState};
+
+/// A device API failure as the UI receives it: `{ code, message }`.
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl From<DeviceError> for ApiError {
+    fn from(e: DeviceError) -> Self {
+        Self { code: e.code(), message: e.to_string() }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Shared between the commands and the background sync task.
+#[derive(Debug)]
+pub struct Shared {
+    pub dir: PathBuf,
+    pub demo: bool,
+    /// The screens' handle; `None` while locked.
+    pub device: Mutex<Option<Device>>,
+    /// The sync task's handle on the same store, so a slow network never holds up a
+    /// screen; `None` while locked.
+    pub sync_device: Mutex<Option<Device>>,
+    /// Wakes the sync task: a local change or "Sync now".
+    pub wake: Notify,
+    pub state: std::sync::Mutex<SyncState>,
+}
+
+#[derive(Debug)]
+pub struct AppState {
+    pub shared: Arc<Shared>,
+}
+
+impl AppState {
+    pub fn new(dir: PathBuf, demo: bool) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                dir,
+                demo,
+                device: Mutex::new(None),
+                sync_device: Mutex::new(None),
+                wake: Notify::new(),
+                state: std::sync::Mutex::new(SyncState::default()),
+            }),
+        }
+    }
+
+    /// Runs `f` on the open device (a read).
+    pub async fn read<T>(&self, f: impl FnOnce(&mut Device) -> Result<T, DeviceError>) -> ApiResult<T> {
+        let mut guard = self.shared.device.lock().await;
+        let device = guard.as_mut().ok_or(DeviceError::Locked)?;
+        Ok(f(device)?)
+    }
+
+    /// Runs `f` on the open device and, when it succeeds, wakes the sync task.
+    pub async fn write<T>(&self, f: impl FnOnce(&mut Device) -> Result<T, DeviceError>) -> ApiResult<T> {
+        let value = self.read(f).await?;
+        self.shared.wake.notify_one();
+        Ok(value)
+    }
+
+    /// Holds `device` as the open device, with a second handle for sync.
+    pub async fn open(&self, device: Device) -> ApiResult<()> {
+        let second = device.reopen()?;
+        *self.shared.sync_device.lock().await = Some(second);
+        *self.shared.device.lock().await = Some(device);
+        self.shared.wake.notify_one();
+        Ok(())
+    }
+
+    /// Closes both handles: the key leaves memory with them.
+    pub async fn close(&self) {
+        *self.shared.device.lock().await = None;
+        *self.shared.sync_device.lock().await = None;
+    }
+}
