@@ -34,7 +34,7 @@ contact() { # dir person when lat lon services...
 contact "$out" "$rosa" "2 hours ago" 47.6041 -122.3332 food water naloxone=2
 contact "$out" "$rosa" "9 days ago" 47.6050 -122.3340 hygiene_kit
 contact "$out" "$jbird" "1 day ago" 47.6022 -122.3315 fentanyl_test_strips=5 food
-contact "$out" "$mike" "3 days ago" 47.6098 -122.3420 ride
+contact "$out" "$mike" "3 days ago" 47.6098 -122.3420 transport
 contact "$out" "$luz" "5 hours ago" 47.6035 -122.3301 water clothing
 contact "$out" "$pete" "40 days ago" 47.6150 -122.3200 food
 contact "$out" "$kay" "2 days ago" 47.5995 -122.3290 naloxone hygiene_kit
