@@ -86,3 +86,18 @@ impl AppState {
         *self.shared.sync_device.lock().await = None;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_cross_to_the_ui_as_code_and_message() {
+        let value = serde_json::to_value(ApiError::from(DeviceError::Locked)).expect("json");
+        assert_eq!(value["code"], "locked");
+        assert!(value["message"].as_str().is_some_and(|m| m.contains("locked")), "{value}");
+        let value = serde_json::to_value(ApiError::from(DeviceError::NotEnrolled)).expect("json");
+        assert_eq!(value["code"], "not_enrolled");
+        assert_eq!(value.as_object().map(|o| o.len()), Some(2), "only code and message: {value}");
+    }
+}

@@ -70,6 +70,7 @@ describe('first run', () => {
       expect(open.status?.relay).toBe('https://relay.example.org');
 
       // The new passphrase is the one that unlocks.
+      await page.getByTestId('more').tap();
       await page.getByTestId('lock').tap();
       await page.getByTestId('unlock-pass').fill('correct horse');
       await page.getByTestId('unlock-submit').tap();

@@ -19,10 +19,15 @@ export function routeHash(name: string, ...params: string[]): string {
 
 class Router {
   current: Route = $state(parseRoute(typeof location === 'undefined' ? '' : location.hash));
+  /** How many screens deep the user went inside the app (so "back" never leaves it). */
+  private depth = 0;
+  private goingBack = false;
 
   constructor() {
     if (typeof window !== 'undefined') {
       window.addEventListener('hashchange', () => {
+        if (this.goingBack) this.goingBack = false;
+        else this.depth += 1;
         this.current = parseRoute(location.hash);
       });
     }
@@ -34,9 +39,15 @@ class Router {
     this.current = parseRoute(hash);
   }
 
+  /** Back to the previous screen of the app, or to `fallback` when there is none. */
   back(fallback = 'home'): void {
-    if (typeof history !== 'undefined' && history.length > 1) history.back();
-    else this.go(fallback);
+    if (this.depth > 0 && typeof history !== 'undefined') {
+      this.depth -= 1;
+      this.goingBack = true;
+      history.back();
+    } else {
+      this.go(fallback);
+    }
   }
 }
 
