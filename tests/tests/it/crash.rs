@@ -59,7 +59,7 @@ fn every_acknowledged_contact_survives_kill_9() {
         // loaded machine changes nothing: one kill in ten lands while the store is
         // still opening (key derivation), the rest after 1..20 acknowledged writes,
         // with a little jitter so some land mid-transaction.
-        let after = if rng.next() % 10 == 0 { 0 } else { 1 + rng.next() % 20 };
+        let after = if rng.next().is_multiple_of(10) { 0 } else { 1 + rng.next() % 20 };
         if after == 0 {
             std::thread::sleep(Duration::from_millis(rng.next() % 30));
         }
