@@ -48,7 +48,13 @@ pub fn spawn(app: AppHandle, shared: Arc<Shared>) {
 /// One sync on the sync handle, with the state emitted before and after. `None`
 /// when there is nothing to sync with (locked, or a standalone device).
 pub async fn run(app: &AppHandle, shared: &Shared) -> Option<Result<SyncView, DeviceError>> {
+    // Subscribed before taking the handle, so a lock from here on cancels the sync.
+    let mut locked = shared.locks.subscribe();
     let mut guard = shared.sync_device.lock().await;
+    if shared.device.lock().await.is_none() {
+        // Locked meanwhile: the lock is about to drop this handle too.
+        return None;
+    }
     let device = guard.as_mut()?;
     let status = match device.status() {
         Ok(s) => s,
@@ -62,7 +68,10 @@ pub async fn run(app: &AppHandle, shared: &Shared) -> Option<Result<SyncView, De
         return None;
     }
     update(app, shared, |s| s.syncing = true);
-    let result = device.sync(|_| {}).await;
+    let result = tokio::select! {
+        result = device.sync(|_| {}) => result,
+        _ = locked.changed() => Err(DeviceError::Locked),
+    };
     let pending = device.status().map(|s| s.pending).ok();
     let last = device.last_sync().ok().flatten();
     match &result {
@@ -73,6 +82,8 @@ pub async fn run(app: &AppHandle, shared: &Shared) -> Option<Result<SyncView, De
             s.last_sync = last;
             s.error = None;
         }),
+        // Abandoned because the app locked: not a failure to show.
+        Err(DeviceError::Locked) => update(app, shared, |s| s.syncing = false),
         Err(e) => {
             let revoked = matches!(e, DeviceError::DeviceRevoked);
             update(app, shared, |s| {

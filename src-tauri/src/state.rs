@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
-use tokio::sync::{Mutex, Notify};
+use tokio::sync::{Mutex, Notify, watch};
 use waymark_device::{Device, DeviceError, ErrorCode, SyncState};
 
 /// A device API failure as the UI receives it: `{ code, message }`.
@@ -35,6 +35,9 @@ pub struct Shared {
     pub sync_device: Mutex<Option<Device>>,
     /// Wakes the sync task: a local change or "Sync now".
     pub wake: Notify,
+    /// Bumped on every lock: a sync running at that moment is abandoned at once, so
+    /// its handle (and the key) is dropped without waiting for the network.
+    pub locks: watch::Sender<u64>,
     pub state: std::sync::Mutex<SyncState>,
 }
 
@@ -52,6 +55,7 @@ impl AppState {
                 device: Mutex::new(None),
                 sync_device: Mutex::new(None),
                 wake: Notify::new(),
+                locks: watch::Sender::new(0),
                 state: std::sync::Mutex::new(SyncState::default()),
             }),
         }
@@ -80,9 +84,12 @@ impl AppState {
         Ok(())
     }
 
-    /// Closes both handles: the key leaves memory with them.
+    /// Closes both handles: the key leaves memory with them. A sync in progress is
+    /// abandoned (safe: changes not acknowledged by the relay stay queued, and the
+    /// relay ignores a change it already has).
     pub async fn close(&self) {
         *self.shared.device.lock().await = None;
+        self.shared.locks.send_modify(|n| *n = n.wrapping_add(1));
         *self.shared.sync_device.lock().await = None;
     }
 }
