@@ -8,11 +8,12 @@ fn main() {
 }
 
 /// Every command of src/commands.rs, in the order the file defines them.
-const COMMANDS: [&str; 24] = [
+const COMMANDS: [&str; 25] = [
     "session",
     "start",
     "enroll",
     "unlock",
+    "unlock_state",
     "lock",
     "status",
     "team",

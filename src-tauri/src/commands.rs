@@ -5,7 +5,7 @@ use tauri::{AppHandle, State};
 use waymark_device::{
     CardView, CaseNote, Device, DeviceError, EncounterInput, EncounterView, EnrollInput, HomeView, IdView, PersonAdded,
     PersonInput, PersonShow, PersonView, ReferralCheck, ReferralCreated, ReferralInput, ReferralView, SessionView,
-    StartInput, StatusView, SyncState, SyncView, TeamView,
+    StartInput, StatusView, SyncState, SyncView, TeamView, Timestamp, UnlockState,
 };
 
 use crate::background;
@@ -43,13 +43,25 @@ pub async fn enroll(state: State<'_, AppState>, input: EnrollInput) -> ApiResult
     Ok(status)
 }
 
+/// One unlock at a time, so two attempts sent together are both counted.
+static UNLOCKING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Unlocks with the passphrase, counting wrong ones: a growing lockout from the 5th,
+/// the keys destroyed at the 10th (`Device::unlock`).
 #[tauri::command]
 pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> ApiResult<StatusView> {
+    let _one_at_a_time = UNLOCKING.lock().await;
     let dir = state.shared.dir.clone();
-    let mut device = blocking(move || Device::open(&dir, &passphrase)).await?;
+    let mut device = blocking(move || Device::unlock(&dir, &passphrase, Timestamp::now())).await?;
     let status = device.status()?;
     state.open(device).await?;
     Ok(status)
+}
+
+/// Wrong passphrases so far and the lockout, for the unlock screen.
+#[tauri::command]
+pub async fn unlock_state(state: State<'_, AppState>) -> ApiResult<UnlockState> {
+    Ok(Device::unlock_state(&state.shared.dir, Timestamp::now())?)
 }
 
 #[tauri::command]

@@ -37,6 +37,7 @@ pub fn run() {
             commands::start,
             commands::enroll,
             commands::unlock,
+            commands::unlock_state,
             commands::lock,
             commands::status,
             commands::team,

@@ -38,6 +38,22 @@ pub enum DeviceError {
     Locked,
     #[error("this device is not enrolled with a relay: run `waymark enroll --relay URL --code CODE`")]
     NotEnrolled,
+    /// A wrong passphrase at the app's unlock, counted (see `unlock.rs`).
+    #[error("wrong passphrase{}", crate::unlock::wrong_warning(*.attempts_left, *.wait_seconds))]
+    WrongPassphrase { attempts_left: u32, wait_seconds: u64 },
+    /// Too many wrong passphrases: unlock is refused until the lockout ends.
+    #[error(
+        "too many wrong passphrases: unlock again in {}; {attempts_left} more wrong {} will destroy this device's keys and erase its data for good",
+        crate::unlock::duration_words(*.wait_seconds),
+        if *.attempts_left == 1 { "attempt" } else { "attempts" }
+    )]
+    LockedOut { wait_seconds: u64, attempts_left: u32 },
+    /// The 10th wrong passphrase destroyed the store's keys.
+    #[error(
+        "{} wrong passphrases in a row: this device's keys were destroyed and its data can no longer be read; set it up again",
+        crate::unlock::WIPE_AFTER
+    )]
+    Wiped,
 }
 
 impl From<StoreError> for DeviceError {
@@ -67,6 +83,10 @@ pub enum ErrorCode {
     DeviceRevoked,
     NotEnrolled,
     Locked,
+    /// Unlock is refused for a while after repeated wrong passphrases.
+    LockedOut,
+    /// Repeated wrong passphrases destroyed the local keys; the store is gone.
+    Wiped,
 }
 
 impl DeviceError {
@@ -86,6 +106,9 @@ impl DeviceError {
             DeviceError::DeviceRevoked => ErrorCode::DeviceRevoked,
             DeviceError::NotEnrolled => ErrorCode::NotEnrolled,
             DeviceError::Locked => ErrorCode::Locked,
+            DeviceError::WrongPassphrase { .. } => ErrorCode::WrongPassphrase,
+            DeviceError::LockedOut { .. } => ErrorCode::LockedOut,
+            DeviceError::Wiped => ErrorCode::Wiped,
         }
     }
 }

@@ -9,12 +9,12 @@ mod error;
 mod overview;
 pub mod sync;
 mod transport;
+mod unlock;
 pub mod views;
 
 use std::path::Path;
 
 use automerge::AutoCommit;
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use uuid::Uuid;
 use waymark_domain::duplicates::{self, Candidate};
@@ -32,11 +32,14 @@ use waymark_domain::{DeviceId, EncounterId, NoteId, PersonId, ReferralId, Valida
 use waymark_store::{DeviceMeta, DocId, DocKind, Store, Writer, codec};
 
 pub use error::{DeviceError, ErrorCode, Result};
+/// The instant type of every `now` the API takes (the shell passes the system time).
+pub use jiff::Timestamp;
 pub use overview::{
     DEFAULT_NEARBY_M, EnrollInput, HomeView, PersonSeen, ReferralCheck, SessionView, StartInput, StatusView,
     SyncFailure, SyncState,
 };
 pub use sync::{EnrollView, InviteView, SyncProgress, SyncView};
+pub use unlock::{LOCKOUT_AFTER, UNLOCK_FILE, UnlockState, WIPE_AFTER, lockout};
 pub use views::*;
 pub use waymark_sync_proto::wire::RevokeResponse;
 
@@ -230,7 +233,8 @@ impl Device {
         Ok((device, view))
     }
 
-    /// Opens the device store in `dir`.
+    /// Opens the device store in `dir`, without counting a wrong passphrase: the CLI
+    /// and scripts. The app unlocks with `Device::unlock` (lockout, key destruction).
     pub fn open(dir: &Path, passphrase: &str) -> Result<Device> {
         Ok(Device { store: Store::open(dir, passphrase)?, clock: system_clock() })
     }

@@ -42,6 +42,7 @@ fn generate(dir: &Path) {
         SessionView,
         StartInput,
         EnrollInput,
+        UnlockState,
     );
 }
 

@@ -63,11 +63,14 @@ pub struct OutboxEntry {
     pub bytes: Vec<u8>,
 }
 
-/// Deletes a store's files: what a revoked device does at its next contact. The
-/// database pages are overwritten before the files are removed.
+/// Deletes a store's files: what a revoked device does at its next contact, and the
+/// app after too many wrong passphrases. Each file is overwritten before it is
+/// removed, `key.json` first: without its salt the passphrase can never derive the
+/// key again, so the database is unreadable from that moment even if a crash stops
+/// the wipe halfway.
 pub fn wipe(dir: &Path) -> Result<()> {
     let io = |source| StoreError::Io { path: dir.into(), source };
-    for name in [DB_FILE, "waymark.db-wal", "waymark.db-shm", KEY_FILE] {
+    for name in [KEY_FILE, DB_FILE, "waymark.db-wal", "waymark.db-shm"] {
         let path = dir.join(name);
         if let Ok(meta) = fs::metadata(&path) {
             let zeros = vec![0u8; 64 * 1024];

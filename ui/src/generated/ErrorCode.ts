@@ -3,4 +3,4 @@
 /**
  * What kind of failure, for programs: stable names that never change meaning.
  */
-export type ErrorCode = "not_permitted" | "invalid" | "not_found" | "conflict" | "wrong_passphrase" | "not_initialized" | "already_initialized" | "storage" | "relay_unreachable" | "relay_refused" | "device_revoked" | "not_enrolled" | "locked";
+export type ErrorCode = "not_permitted" | "invalid" | "not_found" | "conflict" | "wrong_passphrase" | "not_initialized" | "already_initialized" | "storage" | "relay_unreachable" | "relay_refused" | "device_revoked" | "not_enrolled" | "locked" | "locked_out" | "wiped";

@@ -748,3 +748,55 @@ export function checkInviteCode(code: string): void {
     if (!BASE32.test(part)) fail('invalid', `invitation code: the ${names[i] ?? 'code'} part is not valid`);
   });
 }
+
+// --- Unlock (crates/waymark-device/src/unlock.rs) ------------------------------------
+
+/** From this many wrong passphrases in a row, unlock waits between attempts (`LOCKOUT_AFTER`). */
+export const LOCKOUT_AFTER = 5;
+/** At this many wrong passphrases in a row the keys are destroyed (`WIPE_AFTER`). */
+export const WIPE_AFTER = 10;
+
+/** How long unlock is refused after `failures` wrong passphrases: 30 s, doubling (`lockout`). */
+export function lockoutMs(failures: number): number {
+  if (failures < LOCKOUT_AFTER) return 0;
+  return 30_000 * 2 ** Math.min(failures - LOCKOUT_AFTER, WIPE_AFTER - LOCKOUT_AFTER);
+}
+
+/** What is left of a lockout, never longer than the lockout itself (`Attempts::wait`). */
+export function lockoutLeftMs(failures: number, lockedUntil: number | null, now: number): number {
+  if (lockedUntil === null) return 0;
+  return Math.min(Math.max(lockedUntil - now, 0), lockoutMs(failures));
+}
+
+/** "45 seconds", "1 minute", "2 minutes 30 seconds" (`duration_words`). */
+export function durationWords(seconds: number): string {
+  const plural = (n: number, one: string) => (n === 1 ? `1 ${one}` : `${n} ${one}s`);
+  const [m, s] = [Math.floor(seconds / 60), seconds % 60];
+  if (m === 0) return plural(s, 'second');
+  if (s === 0) return plural(m, 'minute');
+  return `${plural(m, 'minute')} ${plural(s, 'second')}`;
+}
+
+/** The device's `wrong_passphrase` message: a warning from the 5th failure (`wrong_warning`). */
+export function wrongPassphraseMessage(failures: number): string {
+  if (failures < LOCKOUT_AFTER) return 'wrong passphrase';
+  const left = WIPE_AFTER - failures;
+  return (
+    `wrong passphrase: ${left} more wrong ${left === 1 ? 'attempt' : 'attempts'} will destroy this device's keys ` +
+    `and erase its data for good; unlock again in ${durationWords(Math.ceil(lockoutMs(failures) / 1000))}`
+  );
+}
+
+/** The device's `locked_out` message. */
+export function lockedOutMessage(failures: number, waitSeconds: number): string {
+  const left = WIPE_AFTER - failures;
+  return (
+    `too many wrong passphrases: unlock again in ${durationWords(waitSeconds)}; ${left} more wrong ` +
+    `${left === 1 ? 'attempt' : 'attempts'} will destroy this device's keys and erase its data for good`
+  );
+}
+
+/** The device's `wiped` message. */
+export const WIPED_MESSAGE =
+  `${WIPE_AFTER} wrong passphrases in a row: this device's keys were destroyed and its data can no longer be ` +
+  'read; set it up again';

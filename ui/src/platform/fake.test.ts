@@ -89,6 +89,54 @@ describe('session', () => {
   });
 });
 
+describe('unlock lockout (crates/waymark-device/tests/unlock.rs)', () => {
+  it('locks out from the 5th wrong passphrase, even the right one, for growing times on its clock', async () => {
+    let now = NOW.getTime();
+    const fake = demoPlatform({ phase: 'locked', now: () => new Date(now) });
+    for (let n = 1; n <= 4; n++) {
+      await expect(fake.unlock('guess')).rejects.toMatchObject({ code: 'wrong_passphrase', message: 'wrong passphrase' });
+    }
+    expect(await fake.unlockState()).toEqual({ failures: 4, attempts_left: 6, locked_until: null, wait_seconds: 0 });
+    await expect(fake.unlock('guess')).rejects.toMatchObject({
+      code: 'wrong_passphrase',
+      message: expect.stringContaining('5 more wrong attempts will destroy') as unknown,
+    });
+    expect(await fake.unlockState()).toEqual({
+      failures: 5,
+      attempts_left: 5,
+      locked_until: '2026-11-23T20:00:30Z',
+      wait_seconds: 30,
+    });
+    now += 29_000;
+    expect(await rejection(fake.unlock(DEMO_PASSPHRASE))).toBe('locked_out');
+    expect((await fake.unlockState()).wait_seconds).toBe(1);
+    const waits: number[] = [];
+    for (let n = 6; n <= 9; n++) {
+      now += (await fake.unlockState()).wait_seconds * 1000;
+      expect(await rejection(fake.unlock('guess'))).toBe('wrong_passphrase');
+      waits.push((await fake.unlockState()).wait_seconds);
+    }
+    expect(waits).toEqual([60, 120, 240, 480]);
+    now += 480_000;
+    await expect(fake.unlock(DEMO_PASSPHRASE)).resolves.toMatchObject({ role: 'outreach' });
+    expect((await fake.unlockState()).failures).toBe(0);
+  });
+
+  it('erases the store at the 10th wrong passphrase: the session is new again', async () => {
+    let now = NOW.getTime();
+    const fake = demoPlatform({ phase: 'locked', now: () => new Date(now) });
+    const codes: ErrorCode[] = [];
+    for (let n = 1; n <= 10; n++) {
+      codes.push(await rejection(fake.unlock('guess')));
+      now += (await fake.unlockState()).wait_seconds * 1000;
+    }
+    expect(codes).toEqual([...Array<ErrorCode>(9).fill('wrong_passphrase'), 'wiped']);
+    expect((await fake.session()).phase).toBe('new');
+    expect(await rejection(fake.unlock(DEMO_PASSPHRASE))).toBe('not_initialized');
+    expect(await rejection(fake.personList())).toBe('locked');
+  });
+});
+
 describe('outreach home', () => {
   // crates/waymark-device/tests/overview.rs `home_lists_nearby_by_distance_and_recent_by_last_contact`.
   it('lists nearby persons by distance and recent ones by last contact', async () => {

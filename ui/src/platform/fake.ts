@@ -8,7 +8,9 @@
 //
 // Session: the store opens with the passphrase `demo passphrase` (DEMO_PASSPHRASE)
 // until a first run (`start`/`enroll`) sets another. Every data method rejects with
-// `locked` until the session is unlocked. The fake never syncs by itself: only
+// `locked` until the session is unlocked. Wrong passphrases are counted like the
+// device's unlock (unlock.rs): a growing lockout from the 5th on the fake's clock, and
+// at the 10th the store is erased (the session is `new` again). The fake never syncs by itself: only
 // `sync()` clears the marks, so screens and tests can see them.
 //
 // An officer's fake holds officer cards and the officer's own referrals only — never a
@@ -44,6 +46,8 @@ import {
   OPEN_STATUSES,
   PATHWAYS,
   REFERRAL_STATUSES,
+  WIPED_MESSAGE,
+  WIPE_AFTER,
   addLocalDays,
   assess,
   checkInviteCode,
@@ -59,6 +63,9 @@ import {
   generator,
   hmisCodes,
   localDate,
+  lockedOutMessage,
+  lockoutLeftMs,
+  lockoutMs,
   nonBlank,
   normalize,
   offsetMs,
@@ -69,6 +76,7 @@ import {
   stamp,
   uuidFrom,
   withOffset,
+  wrongPassphraseMessage,
   type CardRec,
   type EncounterRec,
   type NoteRec,
@@ -106,6 +114,7 @@ import type {
   SyncState,
   SyncView,
   TeamView,
+  UnlockState,
 } from './index';
 
 export { DEMO_PASSPHRASE } from './demo-seed';
@@ -165,6 +174,9 @@ export class FakePlatform implements Platform {
   private readonly clock: () => Date;
   private readonly seed: Seed;
   private passphrase = DEMO_PASSPHRASE;
+  /** Wrong passphrases in a row, and when the lockout ends (ms), as unlock.json holds them. */
+  private failures = 0;
+  private lockedUntil: number | null = null;
   private relay: string | null;
   private lastSync: string | null;
   private userName: string | null;
@@ -413,9 +425,48 @@ export class FakePlatform implements Platform {
   async unlock(passphrase: string): Promise<StatusView> {
     await tick();
     if (this.phaseNow === 'new') fail('not_initialized', 'no store yet: start or enroll first');
-    if (passphrase !== this.passphrase) fail('wrong_passphrase', 'wrong passphrase');
+    const now = this.now().getTime();
+    const wait = lockoutLeftMs(this.failures, this.lockedUntil, now);
+    // During a lockout the passphrase is not even tried.
+    if (wait > 0) fail('locked_out', lockedOutMessage(this.failures, Math.ceil(wait / 1000)));
+    if (passphrase !== this.passphrase) {
+      this.failures += 1;
+      const period = lockoutMs(this.failures);
+      this.lockedUntil = period > 0 ? now + period : null;
+      if (this.failures >= WIPE_AFTER) {
+        this.erase();
+        fail('wiped', WIPED_MESSAGE);
+      }
+      fail('wrong_passphrase', wrongPassphraseMessage(this.failures));
+    }
+    this.failures = 0;
+    this.lockedUntil = null;
     this.phaseNow = 'unlocked';
     return this.statusView();
+  }
+
+  async unlockState(): Promise<UnlockState> {
+    await tick();
+    const now = this.now().getTime();
+    const wait = lockoutLeftMs(this.failures, this.lockedUntil, now);
+    return {
+      failures: this.failures,
+      attempts_left: Math.max(WIPE_AFTER - this.failures, 0),
+      locked_until: wait > 0 ? stamp(new Date(now + wait)) : null,
+      wait_seconds: Math.ceil(wait / 1000),
+    };
+  }
+
+  /** The keys destroyed: nothing is left, and the device needs a first run again. */
+  private erase(): void {
+    for (const map of [this.persons, this.cards, this.encounters, this.notesById, this.referrals]) map.clear();
+    this.passphrase = DEMO_PASSPHRASE;
+    this.failures = 0;
+    this.lockedUntil = null;
+    this.relay = null;
+    this.lastSync = null;
+    this.phaseNow = 'new';
+    this.syncState = { syncing: false, online: null, last_sync: null, pending: 0, error: null };
   }
 
   async lock(): Promise<void> {

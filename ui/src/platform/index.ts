@@ -24,6 +24,7 @@ import type {
   SyncState,
   SyncView,
   TeamView,
+  UnlockState,
 } from './types';
 
 export type * from './types';
@@ -43,6 +44,8 @@ export const ERROR_CODES = [
   'device_revoked',
   'not_enrolled',
   'locked',
+  'locked_out',
+  'wiped',
 ] as const satisfies readonly ErrorCode[];
 
 // Fails to compile when the generated `ErrorCode` gains a code the list lacks.
@@ -93,7 +96,14 @@ export interface Platform {
   start(input: StartInput): Promise<StatusView>;
   /** Enrolls with a relay using an invitation code (first run) and unlocks. */
   enroll(input: EnrollInput): Promise<StatusView>;
+  /**
+   * Opens the store with the passphrase. Wrong ones are counted: from the 5th a growing
+   * lockout (`locked_out`, the passphrase not even tried), at the 10th the keys are
+   * destroyed (`wiped`; the session is `new` again).
+   */
   unlock(passphrase: string): Promise<StatusView>;
+  /** Wrong passphrases so far, attempts left before the data is erased, the lockout. */
+  unlockState(): Promise<UnlockState>;
   /** Closes the store; the next call needs `unlock`. */
   lock(): Promise<void>;
   status(): Promise<StatusView>;

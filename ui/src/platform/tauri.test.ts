@@ -84,6 +84,7 @@ const CASES: [keyof Platform, (p: Platform) => unknown, string, Record<string, u
     { input: { passphrase: 'pw pw', relay: 'https://r', code: 'a.b' } },
   ],
   ['unlock', (p) => p.unlock('secret words'), 'unlock', { passphrase: 'secret words' }],
+  ['unlockState', (p) => p.unlockState(), 'unlock_state', {}],
   ['lock', (p) => p.lock(), 'lock', {}],
   ['status', (p) => p.status(), 'status', {}],
   ['team', (p) => p.team(), 'team', {}],

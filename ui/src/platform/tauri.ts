@@ -115,6 +115,7 @@ export function tauriPlatform(): Platform {
     start: (input) => call('start', { input }),
     enroll: (input) => call('enroll', { input }),
     unlock: (passphrase) => call('unlock', { passphrase }),
+    unlockState: () => call('unlock_state'),
     lock: () => call('lock'),
     status: () => call('status'),
     team: () => call('team'),

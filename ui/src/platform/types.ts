@@ -29,3 +29,4 @@ export type { SyncFailure } from '../generated/SyncFailure';
 export type { SyncState } from '../generated/SyncState';
 export type { SyncView } from '../generated/SyncView';
 export type { TeamView } from '../generated/TeamView';
+export type { UnlockState } from '../generated/UnlockState';

@@ -71,6 +71,8 @@ export const en = {
   'pin.use': 'Use this place',
   'pin.inside': 'Inside the catchment area',
   'pin.outside': 'Outside the catchment area — eligibility will need review',
+  'error.locked_out': 'Too many wrong passphrases: wait before trying again.',
+  'error.wiped': 'Too many wrong passphrases: the data on this device was erased.',
 } as const;
 
 export const es: Record<keyof typeof en, string> = {
@@ -145,4 +147,6 @@ export const es: Record<keyof typeof en, string> = {
   'pin.use': 'Usar este lugar',
   'pin.inside': 'Dentro del área de cobertura',
   'pin.outside': 'Fuera del área de cobertura — habrá que revisar la elegibilidad',
+  'error.locked_out': 'Demasiadas frases de contraseña incorrectas: espere antes de intentarlo de nuevo.',
+  'error.wiped': 'Demasiadas frases de contraseña incorrectas: se borraron los datos de este dispositivo.',
 };

@@ -43,6 +43,18 @@ export const en = {
   'unlock.working': 'Unlocking…',
   'unlock.need': 'Enter your passphrase.',
   'unlock.wrong': 'Wrong passphrase. Try again.',
+  'unlock.wait': 'Too many wrong passphrases. You can try again in {time}.',
+  'unlock.wait_button': 'Wait {time}',
+  'unlock.warning':
+    'Warning: {left} more wrong passphrases will erase all the data on this phone for good. It cannot be undone.',
+  'unlock.warning_last':
+    'Last chance: one more wrong passphrase will erase all the data on this phone for good. It cannot be undone.',
+  'unlock.wiped_title': 'The data on this phone was erased',
+  'unlock.wiped_body':
+    'The passphrase was entered wrongly 10 times, so this phone’s keys were destroyed and its records can no longer be read by anyone.',
+  'unlock.wiped_team':
+    'Records that had synced are still on your team’s other devices; records not yet synced are lost. To use Waymark again, set this phone up again (ask your supervisor for a new invitation code).',
+  'unlock.start_again': 'Set up this phone again',
 } as const;
 
 export const es: Record<keyof typeof en, string> = {
@@ -93,4 +105,16 @@ export const es: Record<keyof typeof en, string> = {
   'unlock.working': 'Desbloqueando…',
   'unlock.need': 'Escriba su frase de contraseña.',
   'unlock.wrong': 'Frase de contraseña incorrecta. Inténtelo de nuevo.',
+  'unlock.wait': 'Demasiadas frases de contraseña incorrectas. Podrá intentarlo de nuevo en {time}.',
+  'unlock.wait_button': 'Espere {time}',
+  'unlock.warning':
+    'Atención: {left} frases de contraseña incorrectas más borrarán para siempre todos los datos de este teléfono. No se puede deshacer.',
+  'unlock.warning_last':
+    'Última oportunidad: una frase de contraseña incorrecta más borrará para siempre todos los datos de este teléfono. No se puede deshacer.',
+  'unlock.wiped_title': 'Se borraron los datos de este teléfono',
+  'unlock.wiped_body':
+    'La frase de contraseña se escribió mal 10 veces, así que se destruyeron las claves de este teléfono y nadie puede volver a leer sus registros.',
+  'unlock.wiped_team':
+    'Los registros que ya se habían sincronizado siguen en los demás dispositivos de su equipo; los que no se sincronizaron se perdieron. Para volver a usar Waymark, configure este teléfono de nuevo (pida a su supervisor un nuevo código de invitación).',
+  'unlock.start_again': 'Configurar este teléfono de nuevo',
 };
