@@ -161,10 +161,10 @@ fn main() {
 
     let mut rows: Vec<(String, String, String)> = Vec::new();
     rt.block_on(async {
-        let (mut sup, _) = Device::enroll(&dir.path().join("sup"), PASS, &url, &code).await.expect("supervisor");
+        let (mut sup, _) = Device::enroll(&dir.path().join("sup"), PASS, &url, &code, None).await.expect("supervisor");
         let mut enroll = async |label: &str| {
             let invite = sup.device_invite("outreach", label).await.expect("invite");
-            Device::enroll(&dir.path().join(label), PASS, &url, &invite.code).await.expect("enroll").0
+            Device::enroll(&dir.path().join(label), PASS, &url, &invite.code, None).await.expect("enroll").0
         };
         let mut a = enroll("a").await;
         let mut b = enroll("b").await;

@@ -51,6 +51,11 @@ pub enum Command {
         /// The invitation code (from `waymark-relay team create` or `waymark device invite`).
         #[arg(long)]
         code: String,
+        /// The relay's own TLS certificate (PEM), for an https:// relay the system does
+        /// not trust (e.g. self-signed). The device then trusts only this certificate
+        /// for its relay, in every later sync, invite and revoke.
+        #[arg(long, value_name = "FILE.pem")]
+        ca_cert: Option<PathBuf>,
     },
     /// Team devices (supervisor, online).
     #[command(subcommand)]

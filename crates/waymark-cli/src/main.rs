@@ -263,10 +263,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let view = device.team_set(input)?;
             print(json, &view, text::team)
         }
-        Command::Enroll { relay, code } => {
+        Command::Enroll { relay, code, ca_cert } => {
             let dir = data_dir(cli)?;
+            let ca = ca_cert.as_deref().map(read_file).transpose()?;
             let pass = passphrase(true)?;
-            let (_, view) = runtime()?.block_on(Device::enroll(&dir, &pass, relay, code))?;
+            let (_, view) = runtime()?.block_on(Device::enroll(&dir, &pass, relay, code, ca.as_deref()))?;
             print(json, &view, |v| format!("device {} enrolled in team {} as {}", v.device_id, v.team_id, v.role))
         }
         Command::Device(DeviceCmd::Invite { role, label }) => {

@@ -30,6 +30,8 @@ use waymark_domain::role::Action;
 
 pub(crate) const LOCAL_RELAY: &str = "sync.relay";
 const LOCAL_TOKEN: &str = "sync.token";
+/// The relay certificate(s) this device trusts instead of the system's roots (PEM).
+const LOCAL_CA: &str = "sync.ca";
 const LOCAL_KEYS: &str = "sync.keys";
 const LOCAL_CURSOR: &str = "sync.cursor";
 const LOCAL_LAST: &str = "sync.last";
@@ -98,13 +100,23 @@ impl Device {
     /// Enrolls a new device with a relay using an invitation code. The team's first
     /// supervisor device (a code from `waymark-relay team create`) makes the team keys;
     /// every other device gets exactly its role's keys from the sealed invitation.
-    pub async fn enroll(dir: &Path, passphrase: &str, relay_url: &str, code: &str) -> Result<(Device, EnrollView)> {
+    ///
+    /// `ca_pem`, for a relay whose TLS certificate the system does not trust (its own,
+    /// self-signed): the PEM certificate(s) to trust for this relay instead of the
+    /// system's roots, from now on (kept in the store's local values).
+    pub async fn enroll(
+        dir: &Path,
+        passphrase: &str,
+        relay_url: &str,
+        code: &str,
+        ca_pem: Option<&str>,
+    ) -> Result<(Device, EnrollView)> {
         let code: InviteCode = code.parse()?;
         if dir.join(waymark_store::DB_FILE).exists() {
             return Err(waymark_store::StoreError::AlreadyInitialized(dir.into()).into());
         }
         waymark_store::keys_check_passphrase(passphrase)?;
-        let relay = Relay::new(relay_url, None)?;
+        let relay = Relay::new(relay_url, None, ca_pem)?;
         let request = EnrollRequest { v: PROTOCOL_VERSION, invite: code.invite.clone(), check: code.check.clone() };
         let answer: EnrollResponse = relay.post("/v1/enroll", &request).await?;
         let keys = match (&answer.sealed, &code.secret) {
@@ -134,6 +146,9 @@ impl Device {
         store.write(|w| {
             w.set_local(LOCAL_RELAY, relay.base())?;
             w.set_local(LOCAL_TOKEN, &answer.token)?;
+            if let Some(pem) = ca_pem {
+                w.set_local(LOCAL_CA, pem)?;
+            }
             w.set_local(LOCAL_KEYS, &keys_json)?;
             w.set_local(LOCAL_CURSOR, "0")?;
             if answer.sealed.is_none() {
@@ -152,7 +167,8 @@ impl Device {
         let q = self.store.query();
         let base = q.local(LOCAL_RELAY)?.ok_or(DeviceError::NotEnrolled)?;
         let token = q.local(LOCAL_TOKEN)?.ok_or(DeviceError::NotEnrolled)?;
-        Relay::new(&base, Some(token))
+        let ca = q.local(LOCAL_CA)?;
+        Relay::new(&base, Some(token), ca.as_deref())
     }
 
     fn keys(&self) -> Result<TeamKeys> {

@@ -25,22 +25,51 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the relay's HTTP API until SIGTERM or SIGINT.
+    ///
+    /// Without --tls-cert and --tls-key the relay serves plain HTTP, and only on a
+    /// loopback address; with them it serves HTTPS (rustls) on any address, and the
+    /// first line reads "listening on https://…".
+    ///
+    /// Authenticated requests are rate-limited per device, the others (enrollment, a
+    /// bad token) per client address; over the limit the answer is 429.
+    ///
+    /// With --metrics, GET /metrics answers clients on loopback addresses (a scraper on
+    /// the relay's own host) with Prometheus text: requests by route and status class,
+    /// refusals by status and error code, pushes, pulls, entries and enrollments.
+    /// It holds no personal data, ids, tokens or team names.
     Serve {
         /// The relay's data directory (created if missing).
         #[arg(long, value_name = "DIR")]
         data: PathBuf,
-        /// Address to listen on: a loopback IP and a port (0 picks a free one).
+        /// Address to listen on, IP:PORT (0 picks a free port). Without TLS it must be
+        /// a loopback address (127.0.0.1 or [::1]).
         #[arg(long, value_name = "ADDR")]
         listen: String,
-        /// Requests per second each device may make (0: no limit).
+        /// The relay's TLS certificate chain (PEM, leaf first); needs --tls-key. A
+        /// self-signed one must say basicConstraints CA:FALSE (devices refuse a CA's
+        /// certificate as the server's own).
+        #[arg(long, value_name = "FILE.pem", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1); needs --tls-cert.
+        #[arg(long, value_name = "FILE.pem", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Requests per second each device (unauthenticated: each client address) may
+        /// make (0: no limit).
         #[arg(long, value_name = "N", default_value_t = 50.0)]
         rate_limit: f64,
-        /// Requests a device may make at once before the rate applies.
+        /// Requests a device (or address) may make at once before the rate applies.
         #[arg(long, value_name = "N", default_value_t = 100.0)]
         burst: f64,
-        /// Longest a request may take, in seconds.
+        /// Longest a request may take, in seconds, reading its body included.
         #[arg(long, value_name = "SECS", default_value_t = 30)]
         request_timeout: u64,
+        /// Longest a client may take to send a request's headers (and to finish its TLS
+        /// handshake), in seconds; slower or idle connections are closed.
+        #[arg(long, value_name = "SECS", default_value_t = 10)]
+        header_timeout: u64,
+        /// Serve GET /metrics (Prometheus text, no personal data) to loopback clients.
+        #[arg(long)]
+        metrics: bool,
         /// Accepted for symmetry with the other verbs; `serve` prints its listening line.
         #[arg(long)]
         json: bool,
@@ -152,21 +181,42 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Serve { data, listen, rate_limit, burst, request_timeout, json: _ } => {
-            let addr = listen_address(&listen)?;
+        Command::Serve {
+            data,
+            listen,
+            tls_cert,
+            tls_key,
+            rate_limit,
+            burst,
+            request_timeout,
+            header_timeout,
+            metrics,
+            json: _,
+        } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(
+                    waymark_relay::tls::server_config(&cert, &key)
+                        .map_err(|e| Failure::usage(format!("cannot use --tls-cert/--tls-key: {e}")))?,
+                ),
+                (None, None) => None,
+                _ => return Err(Failure::usage("--tls-cert and --tls-key go together")),
+            };
+            let addr = listen_address(&listen, tls.is_some())?;
             if !(rate_limit.is_finite() && rate_limit >= 0.0 && burst.is_finite() && burst >= 1.0) {
                 return Err(Failure::usage("--rate-limit must be 0 or more and --burst at least 1"));
             }
-            if request_timeout == 0 {
-                return Err(Failure::usage("--request-timeout must be at least 1 second"));
+            if request_timeout == 0 || header_timeout == 0 {
+                return Err(Failure::usage("--request-timeout and --header-timeout must be at least 1 second"));
             }
             let config = Config {
                 rate_per_second: rate_limit,
                 burst,
                 request_timeout: Duration::from_secs(request_timeout),
+                header_timeout: Duration::from_secs(header_timeout),
+                metrics,
                 ..Config::default()
             };
-            serve(&data, addr, config)
+            serve(&data, addr, tls, config)
         }
         Command::Team { command: TeamCommand::Create { data, name, json } } => {
             let store = SqliteStore::open(&data, 0).with_context(|| format!("cannot open {}", data.display()))?;
@@ -208,16 +258,16 @@ fn open_existing(dir: &Path) -> Result<SqliteStore, Failure> {
     })
 }
 
-/// The listen address: plain HTTP is served on loopback only until TLS comes.
-fn listen_address(text: &str) -> Result<SocketAddr, Failure> {
+/// The listen address: plain HTTP is served on loopback only; with TLS, anywhere.
+fn listen_address(text: &str, tls: bool) -> Result<SocketAddr, Failure> {
     let addr: SocketAddr = match text.strip_prefix("localhost:") {
         Some(port) => format!("127.0.0.1:{port}").parse(),
         None => text.parse(),
     }
     .map_err(|_| Failure::usage(format!("--listen wants IP:PORT, e.g. 127.0.0.1:8080 (got {text:?})")))?;
-    if !addr.ip().is_loopback() {
+    if !tls && !addr.ip().is_loopback() {
         return Err(Failure::usage(format!(
-            "refusing to listen on {addr}: the relay serves plain HTTP only on a loopback address (127.0.0.1 or [::1]) until TLS is supported"
+            "refusing to listen on {addr} without TLS: the relay serves plain HTTP only on a loopback address (127.0.0.1 or [::1]); give --tls-cert and --tls-key to serve HTTPS on other addresses"
         )));
     }
     Ok(addr)
@@ -232,7 +282,7 @@ fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -
     Ok(())
 }
 
-fn serve(data: &Path, addr: SocketAddr, config: Config) -> Result<(), Failure> {
+fn serve(data: &Path, addr: SocketAddr, tls: Option<Arc<rustls::ServerConfig>>, config: Config) -> Result<(), Failure> {
     let store = SqliteStore::open(data, 4).with_context(|| format!("cannot open {}", data.display()))?;
     let store: Arc<dyn RelayStore> = Arc::new(store);
     let runtime =
@@ -245,11 +295,16 @@ fn serve(data: &Path, addr: SocketAddr, config: Config) -> Result<(), Failure> {
         let bound = listener.local_addr().context("cannot read the bound address")?;
         {
             let mut stdout = std::io::stdout().lock();
-            let _ = writeln!(stdout, "listening on http://{bound}");
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            let _ = writeln!(stdout, "listening on {scheme}://{bound}");
             let _ = stdout.flush();
         }
         let state = AppState::new(store, config);
-        waymark_relay::serve(listener, state, shutdown).await.context("the server failed")?;
+        match tls {
+            Some(tls) => waymark_relay::serve_tls(listener, state, tls, shutdown).await,
+            None => waymark_relay::serve(listener, state, shutdown).await,
+        }
+        .context("the server failed")?;
         Ok::<(), Failure>(())
     })?;
     // Dropping the runtime waits for storage work still running; every answered
@@ -278,4 +333,23 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()> + 
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_listens_only_on_loopback_and_tls_anywhere() {
+        for addr in ["127.0.0.1:0", "[::1]:8080", "localhost:7878"] {
+            assert!(listen_address(addr, false).is_ok(), "{addr}");
+        }
+        for addr in ["0.0.0.0:0", "192.0.2.10:443", "[::]:443"] {
+            let refused = listen_address(addr, false).expect_err(addr);
+            assert_eq!(refused.code, 2);
+            assert!(refused.message.contains("--tls-cert"), "{}", refused.message);
+            assert!(listen_address(addr, true).is_ok(), "{addr} with TLS");
+        }
+        assert_eq!(listen_address("nonsense", true).map_err(|f| f.code).err(), Some(2));
+    }
 }

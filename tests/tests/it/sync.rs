@@ -28,11 +28,11 @@ async fn team() -> Team {
     let relay = TestRelay::start(&dir.path().join("relay")).await;
     let code = relay.team_create("Scenario team");
     let (mut sup, _) =
-        Device::enroll(&dir.path().join("sup"), PASSPHRASE, &relay.url, &code).await.expect("supervisor enrolls");
+        Device::enroll(&dir.path().join("sup"), PASSPHRASE, &relay.url, &code, None).await.expect("supervisor enrolls");
     let mut enroll = async |role: &str, name: &str| {
         let invite = sup.device_invite(role, name).await.expect("invite");
         let (device, view) =
-            Device::enroll(&dir.path().join(name), PASSPHRASE, &relay.url, &invite.code).await.expect("enrolls");
+            Device::enroll(&dir.path().join(name), PASSPHRASE, &relay.url, &invite.code, None).await.expect("enrolls");
         assert_eq!(view.device_id.to_string(), invite.device_id);
         assert_eq!(view.role, role);
         device

@@ -11,3 +11,4 @@ mod persons;
 mod referrals;
 mod roles;
 mod support;
+mod tls;

@@ -5,15 +5,15 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, Request, State};
-use axum::http::HeaderMap;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use waymark_sync_proto::code::InviteCode;
 use waymark_sync_proto::wire::{
     DeviceListResponse, EnrollRequest, EnrollResponse, InviteRequest, InviteResponse, MAX_PULL_LIMIT, PROTOCOL_VERSION,
-    PullResponse, PushRequest, PushResponse, RevokeResponse, WireDeviceStatus, WireRole, check_token,
+    PullResponse, PushRequest, PushResponse, RevokeResponse, WireDeviceStatus, WireRole, check_token, codes,
 };
 
 use super::AppState;
@@ -23,8 +23,8 @@ use crate::audit::AuditRecord;
 use crate::clock;
 use crate::error::{RelayError, Result};
 use crate::limiter::Verdict;
-use crate::secrets;
 use crate::store::{Actor, DeviceAuth, NewInvitation, PullQuery};
+use crate::{metrics, secrets};
 
 /// Entries per pull page when the device does not say.
 const DEFAULT_PULL_LIMIT: u32 = 500;
@@ -153,6 +153,25 @@ pub async fn not_found() -> Response {
     ApiError::from(&RelayError::NotFound("no such route".into())).into_response()
 }
 
+/// `GET /metrics` (no token): the counters in Prometheus' text format, only when the
+/// relay runs with `--metrics` and only to a client on a loopback address (a scraper
+/// or agent on the relay's own host). They hold no personal data, ids or names.
+pub async fn metrics(State(st): State<AppState>, req: Request) -> Response {
+    if !st.config().metrics {
+        return not_found().await;
+    }
+    let (parts, _) = req.into_parts();
+    if !peer(&parts).is_some_and(|ip| ip.to_canonical().is_loopback()) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            codes::FORBIDDEN,
+            "metrics are served only to clients on the relay's own host (loopback)",
+        )
+        .into_response();
+    }
+    ([(CONTENT_TYPE, metrics::CONTENT_TYPE)], st.inner.metrics.render()).into_response()
+}
+
 /// `POST /v1/enroll` (no token): redeem an invitation.
 pub async fn enroll(State(st): State<AppState>, req: Request) -> Response {
     const ROUTE: &str = "enroll";
@@ -170,6 +189,7 @@ pub async fn enroll(State(st): State<AppState>, req: Request) -> Response {
         let token = secrets::new_token()?;
         let token_hash = secrets::token_hash(&token);
         let enrolled = st.run(move |s| s.enroll(&invite, &check_hash, &token_hash, clock::now())).await?;
+        st.inner.metrics.enrolled();
         Ok(Json(EnrollResponse {
             v: PROTOCOL_VERSION,
             device_id: enrolled.device_id,
@@ -252,6 +272,7 @@ pub async fn push(State(st): State<AppState>, req: Request) -> Response {
         request.validate().map_err(bad)?;
         let by = device.clone();
         let accepted = st.run(move |s| s.push(&by, &request.entries, clock::now())).await?;
+        st.inner.metrics.pushed(accepted.len());
         Ok(Json(PushResponse { v: PROTOCOL_VERSION, accepted }).into_response())
     }
     .await;
@@ -292,6 +313,7 @@ pub async fn pull(State(st): State<AppState>, req: Request) -> Response {
         let by = device.clone();
         let now = clock::now();
         let page = st.run(move |s| s.pull(&by, &query, now)).await?;
+        st.inner.metrics.pulled(page.entries.len());
         Ok(Json(PullResponse {
             v: PROTOCOL_VERSION,
             entries: page.entries,

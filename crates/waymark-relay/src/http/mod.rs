@@ -1,21 +1,23 @@
-//! The relay's HTTP side: the axum router (all routes under `/v1/`), its state and the
-//! server loop with graceful shutdown.
+//! The relay's HTTP side: the axum router (all routes under `/v1/`, plus `/metrics`),
+//! its state, and (in `server.rs`) the connection loop with graceful shutdown.
 //!
-//! Layers, outermost first: bodiless errors become `ErrorBody`s, a panic becomes a
-//! 500, a request taking longer than the configured timeout becomes a 503.
+//! Layers, outermost first: every answer is counted for `/metrics`, bodiless errors
+//! become `ErrorBody`s, a panic becomes a 500, a request taking longer than the
+//! configured timeout (reading a trickled body included) becomes a 503.
 
 mod handlers;
 pub mod reply;
+mod server;
 
-use std::future::{Future, IntoFuture};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::{get, post};
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -25,7 +27,10 @@ use crate::audit::AuditQueue;
 use crate::clock;
 use crate::error::{RelayError, Result};
 use crate::limiter::RateLimiter;
+use crate::metrics::{self, Metrics};
 use crate::store::RelayStore;
+
+pub use server::{serve, serve_tls};
 
 /// How the server behaves.
 #[derive(Debug, Clone)]
@@ -35,8 +40,14 @@ pub struct Config {
     pub rate_per_second: f64,
     /// How many requests a device may make at once before the rate applies.
     pub burst: f64,
-    /// Longest a request may take before it is answered 503.
+    /// Longest a request may take before it is answered 503, reading its body included.
     pub request_timeout: Duration,
+    /// Longest a client may take to send a request's headers (and, with TLS, to finish
+    /// its handshake); a slower connection is closed without an answer. An idle
+    /// keep-alive connection is closed after this long too.
+    pub header_timeout: Duration,
+    /// Whether `GET /metrics` is served (to clients on loopback addresses only).
+    pub metrics: bool,
     /// After the shutdown signal, how long in-flight requests may still take.
     pub shutdown_grace: Duration,
     /// About how much ciphertext one pull page carries (at least one entry).
@@ -49,6 +60,8 @@ impl Default for Config {
             rate_per_second: 50.0,
             burst: 100.0,
             request_timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
+            metrics: false,
             shutdown_grace: Duration::from_secs(10),
             pull_max_bytes: 8 * 1024 * 1024,
         }
@@ -67,12 +80,21 @@ struct Shared {
     config: Config,
     limiter: RateLimiter,
     audit: AuditQueue,
+    metrics: Metrics,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn RelayStore>, config: Config) -> Self {
         let limiter = RateLimiter::new(config.rate_per_second, config.burst);
-        Self { inner: Arc::new(Shared { store, config, limiter, audit: AuditQueue::default() }) }
+        Self {
+            inner: Arc::new(Shared {
+                store,
+                config,
+                limiter,
+                audit: AuditQueue::default(),
+                metrics: Metrics::default(),
+            }),
+        }
     }
 
     pub fn store(&self) -> Arc<dyn RelayStore> {
@@ -81,6 +103,11 @@ impl AppState {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The counters `GET /metrics` shows.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
     }
 
     /// Runs blocking storage work off the async executor.
@@ -125,44 +152,23 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/pull", get(handlers::pull))
         .route("/v1/devices", get(handlers::devices))
         .route("/v1/devices/{id}/revoke", post(handlers::revoke))
+        .route("/metrics", get(handlers::metrics))
         .fallback(handlers::not_found)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(CatchPanicLayer::new())
         // Pull pages are JSON around base64 ciphertext; gzip takes back most of what
         // base64 adds (a fresh pull measured 1.86x the records' JSON size without it).
         .layer(CompressionLayer::new().gzip(true))
         .layer(axum::middleware::map_response(reply::json_errors))
+        .layer(axum::middleware::from_fn_with_state(state, count))
 }
 
-/// Serves `state` on `listener` until `shutdown` resolves, then lets in-flight
-/// requests finish (for at most the configured grace) and writes the last audit
-/// records. Every answered write was committed before its answer.
-pub async fn serve<F>(listener: TcpListener, state: AppState, shutdown: F) -> std::io::Result<()>
-where
-    F: Future<Output = ()> + Send + 'static,
-{
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let writer = tokio::spawn(state.clone().audit_writer(stop_rx));
-    let (signalled_tx, mut signalled_rx) = watch::channel(false);
-    let signal = async move {
-        shutdown.await;
-        let _ = signalled_tx.send(true);
-    };
-    let server = axum::serve(listener, app).with_graceful_shutdown(signal).into_future();
-    let grace = state.config().shutdown_grace;
-    let deadline = async move {
-        if signalled_rx.wait_for(|s| *s).await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        tokio::time::sleep(grace).await;
-    };
-    let result = tokio::select! {
-        r = server => r,
-        () = deadline => Ok(()),
-    };
-    let _ = stop_tx.send(true);
-    let _ = writer.await;
-    result
+/// Counts every answer by route name and status class, and error answers by code.
+async fn count(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let route = metrics::route_name(req.uri().path());
+    let response = next.run(req).await;
+    let refusal = response.extensions().get::<reply::Refusal>().map(|r| r.0);
+    st.inner.metrics.request(route, response.status().as_u16(), refusal);
+    response
 }

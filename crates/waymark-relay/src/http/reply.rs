@@ -18,6 +18,10 @@ use crate::error::RelayError;
 /// client gets its 413 instead of a reset connection.
 const DRAIN_LIMIT: usize = 4 * MAX_BODY_BYTES;
 
+/// Marks an error answer with its wire code, for the refusal counters of `/metrics`.
+#[derive(Debug, Clone, Copy)]
+pub struct Refusal(pub &'static str);
+
 /// An error answer.
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -72,7 +76,10 @@ impl From<&RelayError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorBody { error: self.code.to_owned(), message: self.message })).into_response()
+        let mut response =
+            (self.status, Json(ErrorBody { error: self.code.to_owned(), message: self.message })).into_response();
+        response.extensions_mut().insert(Refusal(self.code));
+        response
     }
 }
 

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_waymark-relay");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_waymark-relay");
 
-fn run(args: &[&str]) -> (i32, String, String) {
+pub(crate) fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(BIN).args(args).output().expect("run waymark-relay");
     (
         out.status.code().unwrap_or(-1),
@@ -17,36 +17,38 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn json_of(stdout: &str) -> Value {
+pub(crate) fn json_of(stdout: &str) -> Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("one JSON document expected ({e}): {stdout}"))
 }
 
 /// A `serve` child process and its base URL.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Server {
     fn start(dir: &str) -> Self {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--data", dir, "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn serve");
+        let server = Self::spawn(&["serve", "--data", dir, "--listen", "127.0.0.1:0"]);
+        assert!(server.base.starts_with("http://127.0.0.1:"), "{}", server.base);
+        server
+    }
+
+    /// Runs `waymark-relay ARGS…` and reads its listening line.
+    pub(crate) fn spawn(args: &[&str]) -> Self {
+        let mut child =
+            Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn serve");
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).expect("first line");
         let base =
             line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("listening line: {line:?}")).to_owned();
-        assert!(base.starts_with("http://127.0.0.1:"), "{base}");
         assert!(!base.ends_with(":0"), "the real port is shown");
         Self { child, base }
     }
 
     /// SIGTERM, then the exit code.
-    fn terminate(mut self) -> i32 {
+    pub(crate) fn terminate(mut self) -> i32 {
         let pid = self.child.id().to_string();
         let status = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
         assert!(status.success());
@@ -61,6 +63,14 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // A failing test must not leave its relay running.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

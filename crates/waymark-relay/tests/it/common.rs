@@ -1,5 +1,6 @@
 //! A relay started in-process for one test, and small clients for its devices.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -41,23 +42,45 @@ impl Relay {
     }
 
     pub async fn start_with(config: Config) -> Self {
+        Self::start_on(config, None).await
+    }
+
+    /// A relay serving HTTPS with `cert`; its client trusts only that certificate.
+    pub async fn start_tls(config: Config, cert: &SelfSigned) -> Self {
+        Self::start_on(config, Some(cert)).await
+    }
+
+    async fn start_on(config: Config, tls: Option<&SelfSigned>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Arc::new(SqliteStore::open(dir.path(), 2).expect("open store"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
         let state = AppState::new(store.clone(), config);
-        let task = tokio::spawn(waymark_relay::serve(listener, state, async move {
+        let stopped = async move {
             let _ = rx.await;
-        }));
-        Self {
-            base: format!("http://{addr}"),
-            client: reqwest::Client::new(),
-            store,
-            stop: Some(tx),
-            task: Some(task),
-            _dir: dir,
-        }
+        };
+        let (task, base, client) = match tls {
+            None => {
+                let task = tokio::spawn(waymark_relay::serve(listener, state, stopped));
+                (task, format!("http://{addr}"), reqwest::Client::new())
+            }
+            Some(cert) => {
+                let config = waymark_relay::tls::server_config(&cert.cert, &cert.key).expect("TLS config");
+                let client = reqwest::Client::builder()
+                    .tls_certs_only([reqwest::Certificate::from_pem(cert.pem.as_bytes()).expect("PEM")])
+                    .build()
+                    .expect("client");
+                let task = tokio::spawn(waymark_relay::serve_tls(listener, state, config, stopped));
+                (task, format!("https://{addr}"), client)
+            }
+        };
+        Self { base, client, store, stop: Some(tx), task: Some(task), _dir: dir }
+    }
+
+    /// `host:port` of the listener.
+    pub fn addr(&self) -> String {
+        self.base.split_once("://").map(|(_, a)| a.to_owned()).expect("a URL")
     }
 
     /// Stops the server and waits for it.
@@ -206,6 +229,38 @@ impl Relay {
 }
 
 pub type Page = waymark_sync_proto::wire::PullResponse;
+
+/// A self-signed certificate for 127.0.0.1 and localhost, written as PEM files.
+pub struct SelfSigned {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub pem: String,
+    _dir: TempDir,
+}
+
+pub fn self_signed() -> SelfSigned {
+    make_self_signed(rcgen::IsCa::ExplicitNoCa)
+}
+
+/// A self-signed certificate marked as a CA's, as `openssl req -x509` makes by default.
+pub fn self_signed_ca() -> SelfSigned {
+    make_self_signed(rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained))
+}
+
+fn make_self_signed(is_ca: rcgen::IsCa) -> SelfSigned {
+    let mut params =
+        rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]).expect("names");
+    params.is_ca = is_ca;
+    let key = rcgen::KeyPair::generate().expect("a key");
+    let made = params.self_signed(&key).expect("a self-signed certificate");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cert = dir.path().join("cert.pem");
+    let key_file = dir.path().join("key.pem");
+    let pem = made.pem();
+    std::fs::write(&cert, &pem).expect("write the certificate");
+    std::fs::write(&key_file, key.serialize_pem()).expect("write the key");
+    SelfSigned { cert, key: key_file, pem, _dir: dir }
+}
 
 pub async fn answer(resp: reqwest::Response) -> (StatusCode, Value) {
     let status = resp.status();

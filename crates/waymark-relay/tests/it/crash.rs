@@ -233,12 +233,12 @@ fn relay_killed_mid_push_and_mid_pull_loses_and_duplicates_nothing() {
     // A supervisor enrolled with the team's code; two outreach devices it invites.
     let rt = runtime();
     let (mut sup, _) =
-        rt.block_on(Device::enroll(&dir.path().join("sup"), PASSPHRASE, &url, &team_code)).expect("supervisor");
+        rt.block_on(Device::enroll(&dir.path().join("sup"), PASSPHRASE, &url, &team_code, None)).expect("supervisor");
     let mut devices = vec![];
     for name in ["outreach-a", "outreach-b"] {
         let invite = rt.block_on(sup.device_invite("outreach", name)).expect("invite");
         let (device, _) =
-            rt.block_on(Device::enroll(&dir.path().join(name), PASSPHRASE, &url, &invite.code)).expect("enroll");
+            rt.block_on(Device::enroll(&dir.path().join(name), PASSPHRASE, &url, &invite.code, None)).expect("enroll");
         devices.push(device);
     }
     devices.insert(0, sup);

@@ -1,7 +1,7 @@
 //! Malformed input, size and rate limits, timeouts: each answered with an `ErrorBody`,
 //! and the relay keeps serving.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::json;
@@ -184,5 +184,70 @@ async fn garbage_from_one_client_does_not_stop_the_relay() {
     assert!(status.is_client_error());
     relay.push_ok(&sup, &[entry("still", &case(), 1)]).await;
     assert_eq!(relay.pull(&sup, 0, 10).await.entries.len(), 1);
+    relay.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_trickles_its_headers_is_dropped() {
+    let config = Config { header_timeout: Duration::from_millis(500), metrics: true, ..Config::default() };
+    let relay = Relay::start_with(config).await;
+    let (mut read, mut write) = tokio::net::TcpStream::connect(relay.addr()).await.expect("connect").into_split();
+    // About five seconds' worth of headers, one byte every 50 ms.
+    let trickle = tokio::spawn(async move {
+        let head = format!("GET /v1/health HTTP/1.1\r\nhost: x\r\nx-slow: {}\r\n\r\n", "a".repeat(60));
+        for byte in head.bytes() {
+            if write.write_all(&[byte]).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    let start = Instant::now();
+    let mut answer = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(10), read.read_to_end(&mut answer)).await;
+    let took = start.elapsed();
+    trickle.abort();
+    assert!(closed.is_ok(), "the trickling client was never dropped");
+    assert!(took < Duration::from_secs(3), "dropped only after {took:?}");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(!text.starts_with("HTTP/1.1 200"), "a trickled request is not served: {text}");
+    assert_eq!(relay.get("/v1/health", None).await.0, StatusCode::OK, "the relay serves on");
+    let (status, metrics) = relay.get("/metrics", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let metrics = metrics.as_str().expect("text");
+    let dropped = metrics.lines().find_map(|l| l.strip_prefix("waymark_relay_header_timeouts_total "));
+    assert!(dropped.and_then(|n| n.parse::<u64>().ok()).is_some_and(|n| n >= 1), "{metrics}");
+    relay.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unauthenticated_requests_are_limited_per_address_and_devices_per_token() {
+    let relay = Relay::start_with(Config { rate_per_second: 0.01, burst: 4.0, ..Config::default() }).await;
+    // Two enrollments from this address (of its 4).
+    let sup = relay.team().await;
+    let dev = relay.member(&sup, "outreach").await;
+    // The address runs out: enrollment attempts, then a bad token, get 429 ...
+    let mut limited = 0;
+    for _ in 0..6 {
+        let (status, body) = relay.post("/v1/enroll", None, &json!({"v": 1, "invite": "nope", "check": "nope"})).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(body["error"], "rate_limited");
+            limited += 1;
+        } else {
+            assert!(status.is_client_error(), "{status} {body}");
+        }
+    }
+    assert_eq!(limited, 4, "2 of the address's 4 were left");
+    let (status, body) = relay.get("/v1/pull?after=0", Some("not-a-device-token")).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")));
+    // ... while devices at that same address are limited each by its own token.
+    assert_eq!(relay.get("/v1/pull?after=0", Some(&sup.token)).await.0, StatusCode::OK);
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(relay.get("/v1/pull?after=0", Some(&dev.token)).await.0);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 4, "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS));
+    assert_eq!(relay.get("/v1/pull?after=0", Some(&sup.token)).await.0, StatusCode::OK, "the other device is not");
     relay.stop().await;
 }

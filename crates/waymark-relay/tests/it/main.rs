@@ -1,5 +1,6 @@
 //! Integration tests of the relay: the real server on 127.0.0.1 port 0 over real
-//! SQLite files in temporary directories, driven with reqwest; and the real binary.
+//! SQLite files in temporary directories, driven with reqwest, over plain HTTP and
+//! TLS (a self-signed certificate made per test); and the real binary.
 
 mod common;
 
@@ -8,3 +9,4 @@ mod cli;
 mod crash;
 mod limits;
 mod sync;
+mod tls;
