@@ -37,7 +37,14 @@ pub async fn start(state: State<'_, AppState>, input: StartInput) -> ApiResult<S
 
 #[tauri::command]
 pub async fn enroll(state: State<'_, AppState>, input: EnrollInput) -> ApiResult<StatusView> {
-    let (mut device, _) = Device::enroll(&state.shared.dir, &input.passphrase, &input.relay, &input.code, None).await?;
+    let (mut device, _) = Device::enroll(
+        &state.shared.dir,
+        &input.passphrase,
+        &input.relay,
+        &input.code,
+        input.ca_cert.as_deref().map(str::trim).filter(|c| !c.is_empty()),
+    )
+    .await?;
     let status = device.status()?;
     state.open(device).await?;
     Ok(status)

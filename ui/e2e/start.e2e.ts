@@ -19,6 +19,25 @@ async function focusedTestId(page: Page): Promise<string | null> {
 }
 
 describe('first run', () => {
+  it('takes the relay certificate for a relay with its own, and refuses one that is not PEM', async () => {
+    const app = await openApp({ phase: 'new', query: { now: NOW, seed: 'demo' } });
+    const { page } = app;
+    try {
+      await page.getByTestId('choose-enroll').tap();
+      await page.getByTestId('start-relay').fill('https://relay.example.org:8443');
+      await page.getByTestId('start-code').fill('ABCDEFGH.JKMNPQRS.TVWXYZ23');
+      await page.getByTestId('start-pass').fill('correct horse');
+      await page.getByTestId('start-pass2').fill('correct horse');
+      await page.getByTestId('start-ca-toggle').tap();
+      await page.getByTestId('start-ca').fill('not a certificate');
+      await page.getByTestId('start-submit').tap();
+      await expect.poll(() => page.getByTestId('start-error').innerText()).toContain('not a PEM certificate');
+      expect((await session(page)).phase).toBe('new');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('enrolls with an invitation code: passphrase rules, the device refusing a code, then open', async () => {
     const app = await openApp({ phase: 'new', query: { now: NOW, seed: 'demo' } });
     const { page } = app;

@@ -54,6 +54,11 @@ pub struct EnrollInput {
     pub passphrase: String,
     pub relay: String,
     pub code: String,
+    /// The relay's own certificate (PEM) to trust instead of the system's roots,
+    /// for a relay with a self-signed certificate (`waymark enroll --ca-cert`).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub ca_cert: Option<String>,
 }
 
 /// Who this device is and how its sync stands: the app's always-visible status.

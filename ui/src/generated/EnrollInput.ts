@@ -3,4 +3,9 @@
 /**
  * First run with an invitation code from the team's supervisor.
  */
-export type EnrollInput = { passphrase: string, relay: string, code: string, };
+export type EnrollInput = { passphrase: string, relay: string, code: string, 
+/**
+ * The relay's own certificate (PEM) to trust instead of the system's roots,
+ * for a relay with a self-signed certificate (`waymark enroll --ca-cert`).
+ */
+ca_cert?: string | null, };

@@ -409,6 +409,14 @@ export class FakePlatform implements Platform {
     if (!/^https?:\/\/[^\s/]+/i.test(relay)) {
       fail('invalid', `relay address "${input.relay}" is not valid: expected http:// or https://`);
     }
+    // As the device: a given certificate must be PEM, and only for an https:// relay.
+    const ca = input.ca_cert?.trim();
+    if (ca) {
+      if (!/^https:\/\//i.test(relay)) fail('invalid', 'a relay certificate needs an https:// relay address');
+      if (!/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(ca)) {
+        fail('invalid', 'the relay certificate is not a PEM certificate (-----BEGIN CERTIFICATE-----)');
+      }
+    }
     this.passphrase = input.passphrase;
     this.relay = relay.replace(/\/+$/, '');
     this.phaseNow = 'unlocked';

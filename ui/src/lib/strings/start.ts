@@ -55,6 +55,9 @@ export const en = {
   'unlock.wiped_team':
     'Records that had synced are still on your team’s other devices; records not yet synced are lost. To use Waymark again, set this phone up again (ask your supervisor for a new invitation code).',
   'unlock.start_again': 'Set up this phone again',
+  'start.ca': 'Relay certificate (only if your supervisor gave you one)',
+  'start.ca_label': 'The relay’s certificate (PEM)',
+  'start.ca_hint': 'For a relay with its own certificate: paste it here and this phone will trust only that certificate for this relay.',
 } as const;
 
 export const es: Record<keyof typeof en, string> = {
@@ -117,4 +120,7 @@ export const es: Record<keyof typeof en, string> = {
   'unlock.wiped_team':
     'Los registros que ya se habían sincronizado siguen en los demás dispositivos de su equipo; los que no se sincronizaron se perdieron. Para volver a usar Waymark, configure este teléfono de nuevo (pida a su supervisor un nuevo código de invitación).',
   'unlock.start_again': 'Configurar este teléfono de nuevo',
+  'start.ca': 'Certificado del relé (solo si su supervisor le dio uno)',
+  'start.ca_label': 'El certificado del relé (PEM)',
+  'start.ca_hint': 'Para un relé con su propio certificado: péguelo aquí y este teléfono confiará solo en ese certificado para este relé.',
 };
