@@ -1,4 +1,4 @@
-// The app lock (issue 5) on Playwright's clock: the app locks after the team's idle
+// The app lock on Playwright's clock: the app locks after the team's idle
 // time (5 minutes in the demo team) and activity keeps it open; wrong passphrases
 // bring a growing lockout with a countdown and a warning, and the 10th erases the
 // phone's data.

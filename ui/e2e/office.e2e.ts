@@ -1,4 +1,4 @@
-// The office layout (issue 4): the map works offline with no request leaving the
+// The office layout: the map works offline with no request leaving the
 // machine, the week's counts match what the device holds, the referral queue's order,
 // the caseload per case manager, both themes readable, and a phone layout.
 import type { Page } from 'playwright-core';

@@ -1,4 +1,4 @@
-// The officer's screens (issue 4): roster lookup with a required reason giving cards
+// The officer's screens: roster lookup with a required reason giving cards
 // only (no case detail anywhere), the referral flow by touch on a phone, arrest
 // diversion's charge category, My referrals with the not-yet-synced mark, Spanish.
 import type { Page } from 'playwright-core';

@@ -1,4 +1,4 @@
-// The outreach worker's screens on a phone (issue 4): the repeat contact in three taps
+// The outreach worker's screens on a phone: the repeat contact in three taps
 // from Home (saved for real, marked not yet synced), nearby persons nearest first, the
 // follow-up queue by days left with intake completion, duplicate suggestions on New
 // person, supplies-only contacts, Spanish and the dark theme.

@@ -1,4 +1,4 @@
-// First run and unlock (issue 4): enroll with an invitation code, start standalone,
+// First run and unlock: enroll with an invitation code, start standalone,
 // the passphrase rules said in words, the device's refusals shown, and unlock with a
 // wrong then the right passphrase.
 import type { Page } from 'playwright-core';
