@@ -68,6 +68,10 @@ describe('officer lookup', () => {
       const call = card.getByTestId('call-case-manager');
       expect(await call.getAttribute('href')).toBe('tel:+12065550142');
       expect(await call.innerText()).toContain('Call case manager');
+      // Every card carries the 42 CFR 2.32 notice.
+      expect(await card.getByTestId('card-notice').innerText()).toBe(
+        '42 CFR part 2 prohibits unauthorized use or disclosure of these records.',
+      );
       const box = await call.boundingBox();
       expect(box?.height ?? 0).toBeGreaterThanOrEqual(48);
       await shot(page, 'officer-card');

@@ -146,6 +146,7 @@ pub fn cards(list: &[CardView]) -> String {
             c.updated_at
         );
     }
+    out.push_str(waymark_domain::role::PART2_NOTICE);
     out
 }
 
@@ -163,4 +164,26 @@ pub fn team(t: &TeamView) -> String {
         let _ = writeln!(out, "    {} — {}", e.key, e.label);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use waymark_domain::role::PART2_NOTICE;
+
+    #[test]
+    fn every_card_list_carries_the_part_2_notice() {
+        let card = CardView {
+            person_id: "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b".parse().expect("a person id"),
+            display_name: "Rosa".into(),
+            status: "active".into(),
+            case_manager: Some("Dee".into()),
+            case_manager_phone: None,
+            updated_at: waymark_device::Timestamp::UNIX_EPOCH,
+        };
+        let text = cards(&[card]);
+        assert!(text.starts_with("Rosa  active  case manager: Dee"), "{text}");
+        assert!(text.ends_with(PART2_NOTICE), "{text}");
+        assert_eq!(cards(&[]), "no match", "nothing disclosed, no notice");
+    }
 }

@@ -138,6 +138,11 @@ impl FromStr for Audience {
     }
 }
 
+/// The notice that must accompany what is disclosed to an officer (42 CFR 2.32(a),
+/// the short statement): shown with every card an officer sees, in the app and in
+/// the CLI's text output. (The JSON of `lookup` keeps the contract's card fields.)
+pub const PART2_NOTICE: &str = "42 CFR part 2 prohibits unauthorized use or disclosure of these records.";
+
 /// What an officer may know of a participant, and nothing else: by construction this
 /// type has no field for clinical or case detail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

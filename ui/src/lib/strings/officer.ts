@@ -100,6 +100,7 @@ export const en = {
   'myref.created': 'Referred {date}',
   'myref.closed': 'Closed',
   'myref.charge': 'Charge: {charge}',
+  'card.notice': '42 CFR part 2 prohibits unauthorized use or disclosure of these records.',
 } as const;
 
 export const es: Record<keyof typeof en, string> = {
@@ -203,4 +204,5 @@ export const es: Record<keyof typeof en, string> = {
   'myref.created': 'Referida el {date}',
   'myref.closed': 'Cerrada',
   'myref.charge': 'Cargo: {charge}',
+  'card.notice': 'La parte 2 del título 42 del CFR (42 CFR part 2) prohíbe el uso o la divulgación no autorizados de estos registros.',
 };
