@@ -33,6 +33,9 @@ pub enum Command {
     /// Referrals into the program.
     #[command(subcommand)]
     Referral(ReferralCmd),
+    /// Releases of information (42 CFR 2.31; outreach, supervisor).
+    #[command(subcommand)]
+    Consent(ConsentCmd),
     /// Roster lookup: officer cards only.
     Lookup {
         query: String,
@@ -155,6 +158,39 @@ pub enum PersonCmd {
     Merge {
         keep: String,
         duplicate: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConsentCmd {
+    /// Records a signed consent. One covering law_enforcement shares the person's
+    /// officer card with every officer of the team while it is in force.
+    Add {
+        #[arg(long)]
+        person: String,
+        /// Who may receive information: law_enforcement, prosecutor, housing, medical
+        /// (repeat for several).
+        #[arg(long = "party", required = true)]
+        parties: Vec<String>,
+        /// The last day the consent covers (YYYY-MM-DD); none: until revoked or the event.
+        #[arg(long)]
+        expires: Option<String>,
+        /// An expiry event, e.g. "completion of the program".
+        #[arg(long)]
+        expiry_event: Option<String>,
+        /// Why the information is shared (default: the standard text for the party).
+        #[arg(long)]
+        purpose: Option<String>,
+        /// What may be shared (default: the standard text for the party).
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Revokes a consent; what it shared is withdrawn at the next sync.
+    Revoke { id: String },
+    /// The consents of a person.
+    List {
+        #[arg(long)]
+        person: String,
     },
 }
 

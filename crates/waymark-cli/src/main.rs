@@ -13,10 +13,10 @@ use anyhow::Context;
 use clap::Parser;
 use serde::Serialize;
 use waymark_device::{
-    Device, DeviceError, EncounterInput, ErrorCode, InitOptions, PersonInput, ReferralInput, TeamInput,
+    ConsentInput, Device, DeviceError, EncounterInput, ErrorCode, InitOptions, PersonInput, ReferralInput, TeamInput,
 };
 
-use args::{Cli, Command, DeviceCmd, EncounterCmd, NoteCmd, PersonCmd, ReferralCmd, TeamCmd};
+use args::{Cli, Command, ConsentCmd, DeviceCmd, EncounterCmd, NoteCmd, PersonCmd, ReferralCmd, TeamCmd};
 
 /// An error with the exit code the contract gives it.
 #[derive(Debug)]
@@ -240,6 +240,28 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let mut device = open(cli)?;
             let view = device.referral_update(id, status)?;
             print(json, &view, |r| text::referrals(std::slice::from_ref(r)))
+        }
+        Command::Consent(ConsentCmd::Add { person, parties, expires, expiry_event, purpose, description }) => {
+            let mut device = open(cli)?;
+            let view = device.consent_add(ConsentInput {
+                person: person.clone(),
+                parties: parties.clone(),
+                purpose: purpose.clone(),
+                description: description.clone(),
+                expires: expires.clone(),
+                expiry_event: expiry_event.clone(),
+            })?;
+            print(json, &view, |v| format!("consent {} recorded", v.id))
+        }
+        Command::Consent(ConsentCmd::Revoke { id }) => {
+            let mut device = open(cli)?;
+            let view = device.consent_revoke(id)?;
+            print(json, &view, |v| format!("consent {} revoked at {}", v.id, v.revoked_at))
+        }
+        Command::Consent(ConsentCmd::List { person }) => {
+            let mut device = open(cli)?;
+            let list = device.consent_list(person)?;
+            print(json, &list, |l| text::consents(l))
         }
         Command::Lookup { query, reason } => {
             let mut device = open(cli)?;

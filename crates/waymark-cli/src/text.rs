@@ -78,6 +78,32 @@ pub fn merge(v: &MergeView) -> String {
     )
 }
 
+pub fn consents(list: &[waymark_domain::consent::Consent]) -> String {
+    if list.is_empty() {
+        return "no consents".into();
+    }
+    list.iter()
+        .map(|c| {
+            let parties: Vec<_> = c.parties.iter().map(|p| p.as_str()).collect();
+            let until = match (c.expires_on, &c.expiry_event) {
+                (Some(d), _) => format!("through {d}"),
+                (None, Some(e)) => format!("until {e}"),
+                (None, None) => "until revoked".into(),
+            };
+            let state = c.revoked_at.map(|t| format!(", revoked {t}")).unwrap_or_default();
+            format!(
+                "{}  {}  signed {}  {until}{state}\n  purpose: {}\n  may share: {}",
+                c.id,
+                parties.join(", "),
+                c.signed_at,
+                c.purpose,
+                c.description
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn notes(list: &[CaseNote]) -> String {
     let mut out = String::new();
     for n in list {

@@ -5,6 +5,7 @@
 //! This crate reads the clock and the operating system's randomness (the domain does
 //! not); it does not parse command lines or print.
 
+mod consent;
 mod error;
 mod overview;
 pub mod sync;
@@ -31,6 +32,7 @@ use waymark_domain::time::{self, LocalInstant, intake_deadline};
 use waymark_domain::{DeviceId, EncounterId, NoteId, PersonId, ReferralId, ValidationError};
 use waymark_store::{DeviceMeta, DocId, DocKind, Store, Writer, codec};
 
+pub use consent::{ConsentInput, ConsentRevoked};
 pub use error::{DeviceError, ErrorCode, Result};
 /// The instant type of every `now` the API takes (the shell passes the system time).
 pub use jiff::Timestamp;
@@ -810,6 +812,7 @@ impl Device {
                         updated_at: now,
                         merged_into: None,
                         referred_by: Some(me),
+                        shared_with_officers_until: None,
                     };
                     w.update(card_doc(person_id), |d| codec::write_card(d, &card))?;
                 } else {
@@ -1008,7 +1011,8 @@ fn apply_team_input(team: &mut TeamSettings, input: &TeamInput) -> Result<()> {
 fn save_person(w: &mut Writer<'_, '_>, p: &Person) -> Result<()> {
     w.update(person_doc(p.id), |doc: &mut AutoCommit| codec::write_person(doc, p))?;
     let existing = w.read(card_doc(p.id), |d| codec::read_card(d, p.id))?;
-    let card = OfficerCard::of(p, existing.as_ref().and_then(|c| c.referred_by));
+    let mut card = OfficerCard::of(p, existing.as_ref().and_then(|c| c.referred_by));
+    card.shared_with_officers_until = existing.as_ref().and_then(|c| c.shared_with_officers_until);
     if existing.is_none_or(|e| !e.same_view(&card)) {
         w.update(card_doc(p.id), |d| codec::write_card(d, &card))?;
     }

@@ -226,8 +226,16 @@ impl Device {
             ),
             DocKind::Card => {
                 let card = self.store.query().card(PersonId::from_uuid(doc.id))?;
+                // While a law-enforcement consent is in force (at the relay's time of
+                // the last sync), every officer; otherwise only the referring one.
+                let at = self.sharing_time()?;
+                let shared = card.as_ref().and_then(|c| c.shared_with_officers_until).is_some_and(|s| s.in_force(at));
                 let devices = card.and_then(|c| c.referred_by).map(|d| vec![d.to_string()]).unwrap_or_default();
-                (Audience { roles: case, devices }, KeyClass::Officer)
+                let mut roles = case;
+                if shared {
+                    roles.push(WireRole::Officer);
+                }
+                (Audience { roles, devices }, KeyClass::Officer)
             }
             DocKind::Referral => {
                 let referral = self.store.query().referral(ReferralId::from_uuid(doc.id))?;
@@ -244,9 +252,60 @@ impl Device {
     }
 
     /// Pushes every local change, then pulls everything new; one call is one sync.
+    /// Consent expiry is then applied at the relay's time; a case device pushes the
+    /// cards it withdrew from officers in the same sync.
     pub async fn sync(&mut self, mut progress: impl FnMut(SyncProgress)) -> Result<SyncView> {
         let relay = self.relay()?;
         let keys = self.keys()?;
+        let mut result = self.sync_round(&relay, &keys, &mut progress).await;
+        if let Ok((first, purged, unreadable)) = &result {
+            match self.apply_consent_expiry() {
+                Ok(changed) if changed > 0 && self.role() != Role::Officer => {
+                    let (first, purged, unreadable) = (*first, *purged, *unreadable);
+                    result = self.sync_round(&relay, &keys, &mut progress).await.map(|(second, p, u)| {
+                        let summary = waymark_sync_proto::session::Summary {
+                            pushed: first.pushed + second.pushed,
+                            pulled: first.pulled + second.pulled,
+                            cursor: second.cursor,
+                        };
+                        (summary, purged + p, unreadable + u)
+                    });
+                }
+                Ok(changed) => {
+                    let (first, purged, unreadable) = (*first, *purged + changed, *unreadable);
+                    result = Ok((first, purged, unreadable));
+                }
+                Err(e) => result = Err(e),
+            }
+        }
+        let (summary, purged, unreadable) = match result {
+            Ok(s) => s,
+            Err(DeviceError::DeviceRevoked) => {
+                let dir = self.store.dir().to_path_buf();
+                waymark_store::wipe(&dir)?;
+                return Err(DeviceError::DeviceRevoked);
+            }
+            Err(e) => return Err(e),
+        };
+        let now = self.now().to_string();
+        self.store.set_local(LOCAL_LAST, &now)?;
+        Ok(SyncView {
+            pushed: summary.pushed,
+            pulled: summary.pulled,
+            documents: self.store.doc_count()?,
+            pending: self.store.pending_changes()?,
+            purged,
+            unreadable,
+        })
+    }
+
+    /// One push-then-pull exchange with the relay.
+    async fn sync_round(
+        &mut self,
+        relay: &Relay,
+        keys: &TeamKeys,
+        progress: &mut impl FnMut(SyncProgress),
+    ) -> Result<(waymark_sync_proto::session::Summary, usize, usize)> {
         let cursor: u64 = self.store.query().local(LOCAL_CURSOR)?.and_then(|c| c.parse().ok()).unwrap_or(0);
         let outbox = self.store.outbox(usize::MAX)?;
         let mut entries = Vec::with_capacity(outbox.len());
@@ -285,7 +344,7 @@ impl Device {
                         Err(e) => break Err(e),
                     };
                     session.on_pull(&page)?;
-                    let (p, u) = self.apply_page(&keys, &page)?;
+                    let (p, u) = self.apply_page(keys, &page)?;
                     purged += p;
                     unreadable += u;
                     session.pulled()?;
@@ -294,25 +353,7 @@ impl Device {
                 Step::Done(summary) => break Ok(summary),
             }
         };
-        let summary = match result {
-            Ok(s) => s,
-            Err(DeviceError::DeviceRevoked) => {
-                let dir = self.store.dir().to_path_buf();
-                waymark_store::wipe(&dir)?;
-                return Err(DeviceError::DeviceRevoked);
-            }
-            Err(e) => return Err(e),
-        };
-        let now = self.now().to_string();
-        self.store.set_local(LOCAL_LAST, &now)?;
-        Ok(SyncView {
-            pushed: summary.pushed,
-            pulled: summary.pulled,
-            documents: self.store.doc_count()?,
-            pending: self.store.pending_changes()?,
-            purged,
-            unreadable,
-        })
+        result.map(|summary| (summary, purged, unreadable))
     }
 
     /// Applies one pull page and the new cursor in one transaction. Returns how many
@@ -345,7 +386,11 @@ impl Device {
                 .collect()
         };
         let cursor = page.next_after.to_string();
+        let server_time = page.server_time.parse::<jiff::Timestamp>().ok().map(|t| t.to_string());
         self.store.write(|w| {
+            if let Some(t) = &server_time {
+                w.set_local(crate::consent::LOCAL_SERVER_TIME, t)?;
+            }
             for (doc, change) in &opened {
                 w.apply_remote(*doc, change)?;
             }

@@ -160,6 +160,10 @@ pub struct OfficerCard {
     /// card without a release of information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referred_by: Option<DeviceId>,
+    /// Set while a release of information covering law enforcement is in force: the
+    /// card then goes to every officer of the team, until this ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_with_officers_until: Option<crate::consent::Sharing>,
 }
 
 impl OfficerCard {
@@ -174,7 +178,14 @@ impl OfficerCard {
             updated_at: person.updated_at,
             merged_into: person.merged_into,
             referred_by,
+            shared_with_officers_until: None,
         }
+    }
+
+    /// Whether `officer` may hold this card at `at` (the relay's time): it referred
+    /// the person, or a law-enforcement consent is in force.
+    pub fn officer_may_hold(&self, officer: DeviceId, at: Timestamp) -> bool {
+        self.referred_by == Some(officer) || self.shared_with_officers_until.is_some_and(|s| s.in_force(at))
     }
 
     /// Whether two cards show an officer the same thing (the update time aside).

@@ -11,6 +11,7 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use jiff::Timestamp;
 use serde_json::json;
+use waymark_domain::consent::{Consent, Sharing};
 use waymark_domain::eligibility::{Eligibility, EligibilityResult};
 use waymark_domain::encounter::{Encounter, EncounterKind, Services};
 use waymark_domain::location::{Location, Precision};
@@ -303,6 +304,7 @@ pub fn write_card(doc: &mut AutoCommit, c: &OfficerCard) -> Result<()> {
             ("updated_at", millis(c.updated_at)),
             ("merged_into", id_text(c.merged_into)),
             ("referred_by", id_text(c.referred_by)),
+            ("shared_with_officers_until", s(c.shared_with_officers_until.map(|v| v.as_text()))),
         ],
     )
 }
@@ -318,7 +320,44 @@ pub fn read_card(doc: &AutoCommit, person_id: PersonId) -> Result<OfficerCard> {
         updated_at: required("updated_at", get_time(doc, "updated_at")?)?,
         merged_into: parse("merged_into", get_str(doc, "merged_into")?)?,
         referred_by: parse("referred_by", get_str(doc, "referred_by")?)?,
+        shared_with_officers_until: get_str(doc, "shared_with_officers_until")?
+            .map(|t| Sharing::parse(&t).map_err(|e| StoreError::Corrupt(format!("shared_with_officers_until: {e}"))))
+            .transpose()?,
     })
+}
+
+// ---------------------------------------------------------------------------------
+// Consents: inside the person's (case) document, a map from consent id to the
+// consent as JSON, so consents added on two devices merge and a revocation rewrites
+// only its own entry.
+
+pub fn write_consent(doc: &mut AutoCommit, c: &Consent) -> Result<()> {
+    check_kind(doc, "person")?;
+    let map = match doc.get(ROOT, "consents")? {
+        Some((Value::Object(ObjType::Map), id)) => id,
+        _ => doc.put_object(ROOT, "consents", ObjType::Map)?,
+    };
+    let text = serde_json::to_string(c).map_err(|e| StoreError::Corrupt(format!("consent: {e}")))?;
+    doc.put(&map, c.id.to_string(), text)?;
+    Ok(())
+}
+
+pub fn read_consents(doc: &AutoCommit) -> Result<Vec<Consent>> {
+    let Some((Value::Object(ObjType::Map), map)) = doc.get(ROOT, "consents")? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for key in doc.keys(&map) {
+        if let Some((Value::Scalar(v), _)) = doc.get(&map, &key)?
+            && let ScalarValue::Str(text) = v.as_ref()
+        {
+            let c: Consent =
+                serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("consent {key}: {e}")))?;
+            out.push(c);
+        }
+    }
+    out.sort_by_key(|c| c.signed_at);
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------

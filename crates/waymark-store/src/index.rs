@@ -312,6 +312,11 @@ impl<'c> Query<'c> {
     }
 
     /// Cards whose display name contains `text`, not merged away.
+    /// Every officer card in this store.
+    pub fn cards(&self) -> Result<Vec<OfficerCard>> {
+        records(self.conn, "SELECT record FROM cards", [])
+    }
+
     pub fn search_cards(&self, text: &str, limit: usize) -> Result<Vec<OfficerCard>> {
         records(
             self.conn,
