@@ -163,6 +163,27 @@ fn new_uuid() -> Uuid {
     Uuid::new_v4()
 }
 
+/// The roster entry a referral's stub becomes on a case device: `referred`, with
+/// the name and description the referrer gave.
+fn person_from_stub(r: &Referral, id: PersonId, by: DeviceId, now: Timestamp) -> Person {
+    Person {
+        id,
+        name: r.stub_name.clone(),
+        aliases: vec![],
+        dob: None,
+        description: r.stub_description.clone(),
+        gender: vec![],
+        race_ethnicity: vec![],
+        status: PersonStatus::Referred,
+        case_manager: None,
+        case_manager_phone: None,
+        merged_into: None,
+        created_by: Some(by),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
 fn person_doc(id: PersonId) -> DocId {
     DocId::new(DocKind::Person, *id.as_uuid())
 }
@@ -608,23 +629,7 @@ impl Device {
         let Some(r) = stub else {
             return Err(DeviceError::NotFound { what: "person", id: id.to_string() });
         };
-        let now = self.now();
-        let p = Person {
-            id,
-            name: r.stub_name.clone(),
-            aliases: vec![],
-            dob: None,
-            description: r.stub_description.clone(),
-            gender: vec![],
-            race_ethnicity: vec![],
-            status: PersonStatus::Referred,
-            case_manager: None,
-            case_manager_phone: None,
-            merged_into: None,
-            created_by: Some(self.device_id()),
-            created_at: now,
-            updated_at: now,
-        };
+        let p = person_from_stub(&r, id, self.device_id(), self.now());
         self.store.write(|w| save_person(w, &p))?;
         Ok(id)
     }
@@ -898,22 +903,7 @@ impl Device {
                 let existing = w.read(person_doc(person_id), |d| codec::read_person(d, person_id))?;
                 // A referral made on an officer's phone has only a stub; intake makes
                 // it a full person on the roster.
-                let mut p = existing.unwrap_or_else(|| Person {
-                    id: person_id,
-                    name: r.stub_name.clone(),
-                    aliases: vec![],
-                    dob: None,
-                    description: r.stub_description.clone(),
-                    gender: vec![],
-                    race_ethnicity: vec![],
-                    status: PersonStatus::Referred,
-                    case_manager: None,
-                    case_manager_phone: None,
-                    merged_into: None,
-                    created_by: Some(meta.device_id),
-                    created_at: now,
-                    updated_at: now,
-                });
+                let mut p = existing.unwrap_or_else(|| person_from_stub(&r, person_id, meta.device_id, now));
                 p.status = PersonStatus::Active;
                 if p.case_manager.is_none() {
                     p.case_manager = meta.user_name.clone();
