@@ -257,7 +257,7 @@ fn main() {
             let code: InviteCode = invite.code.parse().expect("code");
             let answer: EnrollResponse = client
                 .post(format!("{url}/v1/enroll"))
-                .json(&EnrollRequest { v: PROTOCOL_VERSION, invite: code.invite, check: code.check })
+                .json(&EnrollRequest { v: PROTOCOL_VERSION, invite: code.invite, check: code.check, public_key: None })
                 .send()
                 .await
                 .expect("enroll")

@@ -117,7 +117,12 @@ impl Device {
         }
         waymark_store::keys_check_passphrase(passphrase)?;
         let relay = Relay::new(relay_url, None, ca_pem)?;
-        let request = EnrollRequest { v: PROTOCOL_VERSION, invite: code.invite.clone(), check: code.check.clone() };
+        let request = EnrollRequest {
+            v: PROTOCOL_VERSION,
+            invite: code.invite.clone(),
+            check: code.check.clone(),
+            public_key: None,
+        };
         let answer: EnrollResponse = relay.post("/v1/enroll", &request).await?;
         let keys = match (&answer.sealed, &code.secret) {
             (None, _) if answer.role == WireRole::Supervisor => TeamKeys::from_random(&random::<128>()?),

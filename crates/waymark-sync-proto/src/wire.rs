@@ -185,14 +185,81 @@ pub struct EnrollRequest {
     pub v: u32,
     pub invite: String,
     pub check: String,
+    /// The device's own X25519 public key (32 bytes, base64url), made at enrollment:
+    /// later key epochs are sealed to it (see `PutKeysRequest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
 }
 
 impl EnrollRequest {
     pub fn validate(&self) -> Result<()> {
         check_version(self.v)?;
         check_token("invitation", &self.invite, 64)?;
-        check_token("check", &self.check, 64)
+        check_token("check", &self.check, 64)?;
+        if let Some(key) = &self.public_key {
+            check_public_key(key)?;
+        }
+        Ok(())
     }
+}
+
+/// A public key on the wire: 32 bytes as unpadded base64url (43 characters).
+pub fn check_public_key(key: &str) -> Result<()> {
+    check_token("public key", key, 43)?;
+    if key.len() == 43 { Ok(()) } else { Err(ProtoError::Invalid("a public key is 32 bytes".into())) }
+}
+
+/// Most envelopes in one `POST /v1/keys`.
+pub const MAX_ENVELOPES: usize = 500;
+
+/// One key epoch sealed to one device's public key (a sealed box the relay cannot
+/// open). `epoch` is the team key epoch it carries, 2 or more (epoch 1 comes with the
+/// invitation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyEnvelope {
+    pub device_id: String,
+    pub epoch: u32,
+    pub sealed: String,
+}
+
+/// `POST /v1/keys` (supervisor): after a revocation, the team's next key epoch for
+/// each remaining device. Every `device_id` must be an enrolled, unrevoked device of
+/// the caller's team; storing an envelope again replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutKeysRequest {
+    pub v: u32,
+    pub envelopes: Vec<KeyEnvelope>,
+}
+
+impl PutKeysRequest {
+    pub fn validate(&self) -> Result<()> {
+        check_version(self.v)?;
+        if self.envelopes.is_empty() || self.envelopes.len() > MAX_ENVELOPES {
+            return Err(ProtoError::Invalid(format!("send 1 to {MAX_ENVELOPES} key envelopes")));
+        }
+        for e in &self.envelopes {
+            check_token("device id", &e.device_id, 64)?;
+            check_token("key envelope", &e.sealed, 16 * 1024)?;
+            if e.epoch < 2 {
+                return Err(ProtoError::Invalid("key envelopes carry epoch 2 or later".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutKeysResponse {
+    pub v: u32,
+    pub stored: usize,
+}
+
+/// `GET /v1/keys?after=EPOCH`: the envelopes sealed to the calling device with an
+/// epoch above `after`, oldest epoch first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeysResponse {
+    pub v: u32,
+    pub envelopes: Vec<KeyEnvelope>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -278,6 +345,12 @@ pub struct DeviceInfo {
     pub last_sync_at: Option<String>,
     #[serde(default)]
     pub revoked_at: Option<String>,
+    /// The device's public key from enrollment (base64url), if it sent one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    /// The highest key epoch stored for this device (`POST /v1/keys`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_epoch: Option<u32>,
 }
 
 /// `GET /v1/devices` (supervisor): every device of the caller's team, oldest first.

@@ -668,6 +668,8 @@ impl RelayStore for SqliteStore {
                 enrolled_at: enrolled.map(rfc3339).transpose()?,
                 last_sync_at: synced.map(rfc3339).transpose()?,
                 revoked_at: revoked.map(rfc3339).transpose()?,
+                public_key: None,
+                key_epoch: None,
             });
         }
         Ok(out)

@@ -79,7 +79,7 @@ fn push_and_pull_responses_are_frozen() {
 fn enrollment_and_invitation_formats_are_frozen() {
     golden(
         "enroll_request.json",
-        &EnrollRequest { v: 1, invite: "aaaaaaaaaaaaaaaa".into(), check: "bbbbbbbbbbbbbbbb".into() },
+        &EnrollRequest { v: 1, invite: "aaaaaaaaaaaaaaaa".into(), check: "bbbbbbbbbbbbbbbb".into(), public_key: None },
     );
     golden(
         "enroll_response.json",
