@@ -23,6 +23,7 @@ pub const MAX_TEXT: usize = 1000;
 /// Who a consent lets the program disclose to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Party {
     LawEnforcement,
     Prosecutor,
@@ -85,26 +86,34 @@ impl FromStr for Party {
 /// One release of information (42 CFR 2.31): to whom, for what, what may be shared,
 /// when signed, until when (a date or an event) and when revoked, if ever.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Consent {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub id: ConsentId,
     pub parties: Vec<Party>,
     pub purpose: String,
     /// What may be disclosed.
     pub description: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub signed_at: Timestamp,
     /// The last day the consent covers (inclusive), as the worker entered it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub expires_on: Option<Date>,
     /// The instant it stops being in force: the end of `expires_on` in the team's
     /// time zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub expires_at: Option<Timestamp>,
     /// An expiry event instead of (or besides) a date, e.g. "completion of the program".
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub expiry_event: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub revoked_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub created_by: Option<DeviceId>,
 }
 

@@ -4,6 +4,7 @@
 //! This crate does no IO: no files, no clock, no randomness, no automerge, no SQLite.
 //! Time and new ids are passed in by the caller.
 
+pub mod audit;
 pub mod consent;
 pub mod duplicates;
 pub mod eligibility;

@@ -6,6 +6,7 @@
 //! caller is told "saved" only after the commit returned. This crate knows nothing of
 //! roles, the network or the CLI; the device crate decides who may call what.
 
+mod audit;
 pub mod codec;
 mod db;
 mod docid;
@@ -166,6 +167,8 @@ impl Store {
         let db_path = dir.join(DB_FILE);
         let conn = db::open(&db_path, &key, false)?;
         db::check_schema(&conn)?;
+        conn.execute_batch(audit::SCHEMA)?;
+        conn.execute_batch(audit::CONFLICTS_SCHEMA)?;
         // Fold what the last session left in the WAL into the database, here rather
         // than inside a user's save.
         checkpoint(&conn)?;
@@ -198,7 +201,8 @@ impl Store {
         f: impl FnOnce(&mut Writer<'_, '_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        let mut writer = Writer { tx, cache: &mut self.cache, actor: &self.actor, touched: Vec::new() };
+        let mut writer =
+            Writer { tx, cache: &mut self.cache, actor: &self.actor, meta: &self.meta, touched: Vec::new() };
         let result = f(&mut writer);
         let Writer { tx, touched, .. } = writer;
         let committed = match result {
@@ -416,6 +420,7 @@ pub struct Writer<'t, 'c> {
     tx: rusqlite::Transaction<'t>,
     cache: &'c mut HashMap<DocId, Cached>,
     actor: &'c ActorId,
+    meta: &'c DeviceMeta,
     touched: Vec<DocId>,
 }
 
