@@ -65,6 +65,30 @@ pub enum Command {
     Device(DeviceCmd),
     /// Push local changes and pull new ones from the relay.
     Sync,
+    /// This device's connection to its relay.
+    #[command(subcommand)]
+    Relay(RelayCmd),
+    /// The audit trail (supervisor): every device's synced log, each chain verified.
+    Audit {
+        /// Exit 1 if any entry's chain is broken (changed or rewritten after it was
+        /// written), after printing the log.
+        #[arg(long)]
+        verify: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RelayCmd {
+    /// Trust the relay's new TLS certificate (after it was renewed or replaced); the
+    /// relay must answer with it before anything changes.
+    Trust {
+        /// The relay's certificate (PEM).
+        #[arg(long, value_name = "FILE.pem", required_unless_present = "system_roots")]
+        ca_cert: Option<PathBuf>,
+        /// Trust the system's certificate authorities instead of a pinned certificate.
+        #[arg(long, conflicts_with = "ca_cert")]
+        system_roots: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

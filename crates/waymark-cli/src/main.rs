@@ -16,7 +16,7 @@ use waymark_device::{
     ConsentInput, Device, DeviceError, EncounterInput, ErrorCode, InitOptions, PersonInput, ReferralInput, TeamInput,
 };
 
-use args::{Cli, Command, ConsentCmd, DeviceCmd, EncounterCmd, NoteCmd, PersonCmd, ReferralCmd, TeamCmd};
+use args::{Cli, Command, ConsentCmd, DeviceCmd, EncounterCmd, NoteCmd, PersonCmd, ReferralCmd, RelayCmd, TeamCmd};
 
 /// An error with the exit code the contract gives it.
 #[derive(Debug)]
@@ -305,7 +305,30 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Device(DeviceCmd::Revoke { device_id }) => {
             let mut device = open(cli)?;
             let view = runtime()?.block_on(device.device_revoke(device_id))?;
-            print(json, &view, |v| format!("device {} revoked", v.device_id))
+            print(json, &view, text::revoked)
+        }
+        Command::Relay(RelayCmd::Trust { ca_cert, system_roots: _ }) => {
+            let mut device = open(cli)?;
+            let ca = ca_cert.as_deref().map(read_file).transpose()?;
+            let view = runtime()?.block_on(device.relay_trust(ca.as_deref()))?;
+            print(json, &view, |v| {
+                let how = if v.pinned { "only the given certificate" } else { "the system's certificate authorities" };
+                format!("relay {} reached; this device now trusts {how} for it", v.relay)
+            })
+        }
+        Command::Audit { verify } => {
+            let mut device = open(cli)?;
+            let log = device.audit_log()?;
+            print(json, &log, |l| text::audit(l))?;
+            let broken = log.iter().filter(|e| e.is_broken()).count();
+            if broken > 0 {
+                let message = format!("{broken} audit entries are broken: the log was changed after they were written");
+                if *verify {
+                    return Err(Failure { code: 1, message });
+                }
+                eprintln!("warning: {message}");
+            }
+            Ok(())
         }
         Command::Sync => {
             let mut device = open(cli)?;

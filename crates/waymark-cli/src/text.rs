@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use waymark_device::{
-    CardView, EncounterView, InitView, MergeView, PersonAdded, PersonShow, PersonView, ReferralCreated, ReferralView,
-    TeamView,
+    AuditView, CardView, EncounterView, InitView, MergeView, PersonAdded, PersonShow, PersonView, ReferralCreated,
+    ReferralView, RevokeView, TeamView,
 };
 use waymark_domain::note::CaseNote;
 
@@ -189,6 +189,37 @@ pub fn team(t: &TeamView) -> String {
     for e in &t.exclusions {
         let _ = writeln!(out, "    {} — {}", e.key, e.label);
     }
+    out
+}
+
+pub fn revoked(v: &RevokeView) -> String {
+    let mut out = format!(
+        "device {} revoked; key epoch {} handed to {} device(s)",
+        v.device_id, v.rotation.key_epoch, v.rotation.rekeyed
+    );
+    if !v.rotation.not_rekeyed.is_empty() {
+        let _ = write!(
+            out,
+            "\nnot given the new keys (enrolled before devices had key pairs; re-enroll them): {}",
+            v.rotation.not_rekeyed.join(", ")
+        );
+    }
+    out
+}
+
+pub fn audit(list: &[AuditView]) -> String {
+    if list.is_empty() {
+        return "no audit entries".into();
+    }
+    let mut out = String::new();
+    for e in list {
+        let reason = if e.reason.is_empty() { String::new() } else { format!("  reason: {}", e.reason) };
+        let _ = writeln!(out, "{}  {} ({})  {} {}{}", e.at, e.device_id, e.role, e.action, e.record, reason);
+        if let Some(problem) = &e.problem {
+            let _ = writeln!(out, "    {}: {problem}", e.chain.to_uppercase());
+        }
+    }
+    out.pop();
     out
 }
 

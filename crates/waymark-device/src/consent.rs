@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 use ts_rs::TS;
+use waymark_domain::audit::AuditAction;
 use waymark_domain::consent::{self, Consent, NewConsent};
 use waymark_domain::role::{Action, OfficerCard, Role};
 use waymark_domain::time;
@@ -43,14 +44,36 @@ pub struct ConsentRevoked {
     pub revoked_at: String,
 }
 
+/// The consents that speak for `ids` (a person and everyone merged into them): each
+/// consent once, revoked if any copy of it was.
+fn gather(ids: &[PersonId], mut read: impl FnMut(PersonId) -> Result<Vec<Consent>>) -> Result<Vec<Consent>> {
+    let mut out: Vec<Consent> = Vec::new();
+    for id in ids {
+        for c in read(*id)? {
+            match out.iter_mut().find(|o| o.id == c.id) {
+                Some(o) => o.revoked_at = o.revoked_at.or(c.revoked_at),
+                None => out.push(c),
+            }
+        }
+    }
+    out.sort_by_key(|c| c.signed_at);
+    Ok(out)
+}
+
 /// Brings the card of `person` in step with its consents at `at`; true when the card
-/// changed (a change that is pushed with the card's new audience).
-fn refresh_card(w: &mut Writer<'_, '_>, person: PersonId, at: Timestamp) -> Result<bool> {
+/// changed (a change that is pushed with the card's new audience). A person merged
+/// into another shares nothing of their own: their consents speak for the kept person.
+pub(crate) fn refresh_card(w: &mut Writer<'_, '_>, person: PersonId, at: Timestamp) -> Result<bool> {
     let Some(p) = w.read(person_doc(person), |d| codec::read_person(d, person))? else {
         return Ok(false);
     };
-    let consents = w.read(person_doc(person), codec::read_consents)?.unwrap_or_default();
-    let sharing = consent::officer_sharing(&consents, at);
+    let sharing = if p.merged_into.is_some() {
+        None
+    } else {
+        let ids = w.query().merged_ids(person)?;
+        let consents = gather(&ids, |id| Ok(w.read(person_doc(id), codec::read_consents)?.unwrap_or_default()))?;
+        consent::officer_sharing(&consents, at)
+    };
     let existing = w.read(card_doc(person), |d| codec::read_card(d, person))?;
     let mut card = existing.clone().unwrap_or_else(|| OfficerCard::of(&p, None));
     card.shared_with_officers_until = sharing;
@@ -102,9 +125,15 @@ impl Device {
             revoked_at: None,
             created_by: Some(self.device_id()),
         };
+        let parties: Vec<&str> = c.parties.iter().map(|p| p.as_str()).collect();
+        let audit = self
+            .audit_draft(AuditAction::ConsentAdd, c.id.to_string())
+            .detail("person", person.to_string())
+            .detail("parties", parties);
         self.store.write(|w| {
             w.update(person_doc(person), |d| codec::write_consent(d, &c))?;
-            refresh_card(w, person, at)
+            refresh_card(w, person, at)?;
+            w.audit(audit).map_err(DeviceError::from)
         })?;
         Ok(IdView { id: c.id.to_string() })
     }
@@ -123,13 +152,18 @@ impl Device {
                 break;
             }
         }
-        let (person, mut c) = found.ok_or_else(|| DeviceError::NotFound { what: "consent", id: id.to_string() })?;
+        let (holder, mut c) = found.ok_or_else(|| DeviceError::NotFound { what: "consent", id: id.to_string() })?;
+        // Recorded on a person since merged: it speaks for the kept person.
+        let person = self.store.query().resolve_person(holder)?;
         let at = self.sharing_time()?;
         if c.revoked_at.is_none() {
             c.revoked_at = Some(self.now());
+            let audit =
+                self.audit_draft(AuditAction::ConsentRevoke, id.to_string()).detail("person", person.to_string());
             self.store.write(|w| {
-                w.update(person_doc(person), |d| codec::write_consent(d, &c))?;
-                refresh_card(w, person, at)
+                w.update(person_doc(holder), |d| codec::write_consent(d, &c))?;
+                refresh_card(w, person, at)?;
+                w.audit(audit).map_err(DeviceError::from)
             })?;
         }
         Ok(ConsentRevoked {
@@ -139,12 +173,17 @@ impl Device {
         })
     }
 
-    /// The consents recorded for a person (outreach, supervisor), oldest first.
+    /// The consents recorded for a person (outreach, supervisor), oldest first,
+    /// including those of persons merged into them.
     pub fn consent_list(&mut self, person: &str) -> Result<Vec<Consent>> {
         self.require(Action::ManageConsent, "read consents")?;
         let person: PersonId = parse_id(person)?;
         let person = self.existing_person(person)?;
-        Ok(self.store.doc(person_doc(person))?.map(|d| codec::read_consents(d)).transpose()?.unwrap_or_default())
+        let ids = self.store.query().merged_ids(person)?;
+        let store = &mut self.store;
+        gather(&ids, |id| {
+            Ok(store.doc(person_doc(id))?.map(|d| codec::read_consents(d)).transpose()?.unwrap_or_default())
+        })
     }
 
     /// Applies consent expiry at the relay's time, after a pull. A case device clears
@@ -169,17 +208,19 @@ impl Device {
                 Ok(drop.len())
             }
             Role::Outreach | Role::Supervisor => {
-                let stale: Vec<_> = cards
+                // Every shared card is judged again, not only expired ones: a consent
+                // revoked on a phone that had not yet heard of a merge must still
+                // withdraw the kept person's card once both have synced.
+                let shared: Vec<_> = cards
                     .iter()
-                    .filter(|c| c.shared_with_officers_until.is_some_and(|s| !s.in_force(at)))
-                    .map(|c| c.person_id)
+                    .filter_map(|c| c.shared_with_officers_until.map(|s| (c.person_id, !s.in_force(at))))
                     .collect();
                 let mut changed = 0;
                 self.store.write(|w| {
-                    for person in &stale {
+                    for (person, expired) in &shared {
                         if refresh_card(w, *person, at)? {
                             changed += 1;
-                        } else if w.read(person_doc(*person), |_| Ok(()))?.is_none() {
+                        } else if *expired && w.read(person_doc(*person), |_| Ok(()))?.is_none() {
                             // A card without a profile here: clear its sharing alone.
                             if let Some(mut card) = w.read(card_doc(*person), |d| codec::read_card(d, *person))? {
                                 card.shared_with_officers_until = None;

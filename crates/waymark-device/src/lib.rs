@@ -5,9 +5,11 @@
 //! This crate reads the clock and the operating system's randomness (the domain does
 //! not); it does not parse command lines or print.
 
+pub mod audit;
 mod consent;
 mod error;
 mod overview;
+mod rotation;
 pub mod sync;
 mod transport;
 mod unlock;
@@ -18,6 +20,7 @@ use std::path::Path;
 use automerge::AutoCommit;
 use jiff::tz::TimeZone;
 use uuid::Uuid;
+use waymark_domain::audit::AuditAction;
 use waymark_domain::duplicates::{self, Candidate};
 use waymark_domain::eligibility;
 use waymark_domain::encounter::{self, Encounter, EncounterKind, NewEncounter};
@@ -32,6 +35,7 @@ use waymark_domain::time::{self, LocalInstant, intake_deadline};
 use waymark_domain::{DeviceId, EncounterId, NoteId, PersonId, ReferralId, ValidationError};
 use waymark_store::{DeviceMeta, DocId, DocKind, Store, Writer, codec};
 
+pub use audit::AuditView;
 pub use consent::{ConsentInput, ConsentRevoked};
 pub use error::{DeviceError, ErrorCode, Result};
 /// The instant type of every `now` the API takes (the shell passes the system time).
@@ -40,9 +44,11 @@ pub use overview::{
     DEFAULT_NEARBY_M, EnrollInput, HomeView, PersonSeen, ReferralCheck, SessionView, StartInput, StatusView,
     SyncFailure, SyncState,
 };
-pub use sync::{EnrollView, InviteView, SyncProgress, SyncView};
+pub use rotation::RotationView;
+pub use sync::{EnrollView, InviteView, RevokeView, SyncProgress, SyncView, TrustView};
 pub use unlock::{LOCKOUT_AFTER, UNLOCK_FILE, UnlockState, WIPE_AFTER, lockout};
 pub use views::*;
+pub use waymark_domain::consent::{Consent, Party};
 pub use waymark_sync_proto::wire::RevokeResponse;
 
 /// How many possible duplicates `person add` offers at most.
@@ -250,7 +256,11 @@ impl Device {
         let store = Store::create(dir, passphrase, meta.clone())?;
         let mut device = Device { store, clock };
         let team_doc = DocId::new(DocKind::Team, meta.team_id);
-        device.store.write(|w| w.update(team_doc, |doc| codec::write_team(doc, &settings)).map(drop))?;
+        let enrolled = device.audit_draft(AuditAction::Enroll, meta.team_id.to_string()).detail("standalone", true);
+        device.store.write(|w| {
+            w.update(team_doc, |doc| codec::write_team(doc, &settings))?;
+            w.audit(enrolled).map(drop)
+        })?;
         let view =
             InitView { device_id: meta.device_id, role: role.as_str().into(), team_id: meta.team_id.to_string() };
         Ok((device, view))
@@ -481,6 +491,18 @@ impl Device {
     /// A person as this device's role may see them: the full record for case roles,
     /// the officer card for an officer (and only a card it holds).
     pub fn person_show(&mut self, id: &str) -> Result<PersonShow> {
+        let shown = self.person_show_unaudited(id)?;
+        let person = match &shown {
+            PersonShow::Card(c) => c.id,
+            PersonShow::Person(p) => p.id,
+        };
+        let draft = self.audit_draft(AuditAction::PersonView, person.to_string());
+        let draft = if person.to_string() == id.trim() { draft } else { draft.detail("asked", id.trim()) };
+        self.audit_now(draft)?;
+        Ok(shown)
+    }
+
+    fn person_show_unaudited(&mut self, id: &str) -> Result<PersonShow> {
         let asked: PersonId = parse_id(id)?;
         if !self.role().may(Action::ViewCase) {
             let id = self.store.query().resolve_person(asked)?;
@@ -546,6 +568,8 @@ impl Device {
             return Err(DeviceError::Conflict(format!("{dup} is already {keep} or merged into it")));
         }
         let now = self.now();
+        let merged = self.audit_draft(AuditAction::Merge, dup.to_string()).detail("kept", keep.to_string());
+        let at = self.sharing_time()?;
         self.store.write(|w| {
             let not_found = |id: PersonId| DeviceError::NotFound { what: "person", id: id.to_string() };
             let mut k = w.read(person_doc(keep), |d| codec::read_person(d, keep))?.ok_or_else(|| not_found(keep))?;
@@ -574,6 +598,11 @@ impl Device {
             d.updated_at = now;
             save_person(w, &k)?;
             save_person(w, &d)?;
+            // The duplicate's consents now speak for the kept person (and no longer
+            // for the duplicate's own card).
+            consent::refresh_card(w, keep, at)?;
+            consent::refresh_card(w, dup, at)?;
+            w.audit(merged)?;
             Ok(())
         })?;
         let query = self.store.query();
@@ -938,8 +967,15 @@ impl Device {
         {
             return Err(ValidationError::TooLong { field: "reason", max: MAX_REASON }.into());
         }
-        let cards = self.store.query().search_cards(query, MAX_RESULTS)?;
-        Ok(cards.into_iter().map(CardView::from).collect())
+        let cards: Vec<CardView> =
+            self.store.query().search_cards(query, MAX_RESULTS)?.into_iter().map(CardView::from).collect();
+        let found: Vec<String> = cards.iter().map(|c| c.person_id.to_string()).collect();
+        let draft = self
+            .audit_draft(AuditAction::Lookup, query)
+            .reason(reason.map(str::trim).unwrap_or_default())
+            .detail("found", found);
+        self.audit_now(draft)?;
+        Ok(cards)
     }
 
     // -----------------------------------------------------------------------------

@@ -11,12 +11,15 @@ use std::path::Path;
 use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
+use waymark_domain::audit::AuditAction;
 use waymark_domain::role::Role;
 use waymark_domain::team::TeamSettings;
 use waymark_domain::{DeviceId, PersonId, ReferralId};
 use waymark_store::{DeviceMeta, DocId, DocKind, Store, codec};
 use waymark_sync_proto::code::InviteCode;
-use waymark_sync_proto::seal::{InvitationPayload, KeyClass, TeamKeys, open_invitation, seal_invitation};
+use waymark_sync_proto::seal::{
+    DeviceKeyPair, InvitationPayload, KeyClass, Keyring, TeamKeys, open_invitation, seal_invitation,
+};
 use waymark_sync_proto::session::{Session, Step};
 use waymark_sync_proto::wire::{
     Audience, EnrollRequest, EnrollResponse, InviteRequest, InviteResponse, PROTOCOL_VERSION, PullResponse, PushEntry,
@@ -32,7 +35,9 @@ pub(crate) const LOCAL_RELAY: &str = "sync.relay";
 const LOCAL_TOKEN: &str = "sync.token";
 /// The relay certificate(s) this device trusts instead of the system's roots (PEM).
 const LOCAL_CA: &str = "sync.ca";
-const LOCAL_KEYS: &str = "sync.keys";
+pub(crate) const LOCAL_KEYS: &str = "sync.keys";
+/// This device's own X25519 secret (base64url), made at enrollment.
+pub(crate) const LOCAL_DEVICE_KEY: &str = "sync.device_key";
 const LOCAL_CURSOR: &str = "sync.cursor";
 const LOCAL_LAST: &str = "sync.last";
 
@@ -44,6 +49,14 @@ pub struct EnrollView {
     pub role: String,
 }
 
+/// The answer of `device revoke`: the contract's two fields, then the key rotation.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RevokeView {
+    pub device_id: String,
+    pub revoked: bool,
+    pub rotation: crate::rotation::RotationView,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct InviteView {
     pub device_id: String,
@@ -53,6 +66,7 @@ pub struct InviteView {
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SyncView {
+    /// Record changes pushed (audit entries are counted in `audit_pushed`).
     pub pushed: usize,
     pub pulled: usize,
     pub documents: i64,
@@ -61,6 +75,10 @@ pub struct SyncView {
     /// Entries this device holds no key for (sealed for another audience class): never
     /// stored, counted so a misrouting relay is noticed.
     pub unreadable: usize,
+    /// This device's audit entries pushed (sealed to supervisors).
+    pub audit_pushed: usize,
+    /// The team key epoch this device seals with after the sync.
+    pub key_epoch: u32,
 }
 
 /// Progress of a sync, for a status line or the app.
@@ -70,7 +88,7 @@ pub enum SyncProgress {
     Pulled(usize),
 }
 
-fn random<const N: usize>() -> Result<[u8; N]> {
+pub(crate) fn random<const N: usize>() -> Result<[u8; N]> {
     let mut buf = [0u8; N];
     getrandom::fill(&mut buf).map_err(|e| DeviceError::RelayRefused(format!("no randomness: {e}")))?;
     Ok(buf)
@@ -117,22 +135,27 @@ impl Device {
         }
         waymark_store::keys_check_passphrase(passphrase)?;
         let relay = Relay::new(relay_url, None, ca_pem)?;
+        let pair = DeviceKeyPair::from_bytes(random::<32>()?);
         let request = EnrollRequest {
             v: PROTOCOL_VERSION,
             invite: code.invite.clone(),
             check: code.check.clone(),
-            public_key: None,
+            public_key: Some(pair.public()),
         };
         let answer: EnrollResponse = relay.post("/v1/enroll", &request).await?;
         let keys = match (&answer.sealed, &code.secret) {
-            (None, _) if answer.role == WireRole::Supervisor => TeamKeys::from_random(&random::<128>()?),
+            (None, _) if answer.role == WireRole::Supervisor => Keyring::new(TeamKeys::from_random(&random::<128>()?)),
             (Some(sealed), Some(secret)) => {
                 let payload = open_invitation(sealed, secret, &code.check)
                     .map_err(|_| DeviceError::RelayRefused("the invitation does not open with this code".into()))?;
                 if payload.team_id != answer.team_id {
                     return Err(DeviceError::RelayRefused("the invitation is for another team".into()));
                 }
-                payload.keys
+                let mut ring = Keyring::new(payload.keys);
+                for earlier in payload.earlier {
+                    ring.add(earlier)?;
+                }
+                ring
             }
             _ => return Err(DeviceError::RelayRefused("the relay's answer does not match this code".into())),
         };
@@ -148,7 +171,13 @@ impl Device {
         };
         let keys_json = serde_json::to_string(&keys).map_err(|e| DeviceError::RelayRefused(e.to_string()))?;
         let mut store = Store::create(dir, passphrase, meta.clone())?;
+        let enrolled = waymark_domain::audit::AuditDraft::new(clock(), AuditAction::Enroll, answer.team_id.clone())
+            .detail("relay", relay.base())
+            .detail("key_epoch", keys.epoch());
+        let device_key = crate::rotation::secret_text(&pair);
         store.write(|w| {
+            w.audit(enrolled)?;
+            w.set_local(LOCAL_DEVICE_KEY, &device_key)?;
             w.set_local(LOCAL_RELAY, relay.base())?;
             w.set_local(LOCAL_TOKEN, &answer.token)?;
             if let Some(pem) = ca_pem {
@@ -172,14 +201,21 @@ impl Device {
         let q = self.store.query();
         let base = q.local(LOCAL_RELAY)?.ok_or(DeviceError::NotEnrolled)?;
         let token = q.local(LOCAL_TOKEN)?.ok_or(DeviceError::NotEnrolled)?;
-        let ca = q.local(LOCAL_CA)?;
+        // Empty: returned to the system's roots by `relay_trust`.
+        let ca = q.local(LOCAL_CA)?.filter(|pem| !pem.is_empty());
         Relay::new(&base, Some(token), ca.as_deref())
     }
 
-    fn keys(&self) -> Result<TeamKeys> {
+    /// Every key epoch this device holds (a store enrolled before key rotation holds
+    /// one `TeamKeys`, read as a ring of one).
+    pub(crate) fn keys(&self) -> Result<Keyring> {
         let text = self.store.query().local(LOCAL_KEYS)?.ok_or(DeviceError::NotEnrolled)?;
-        serde_json::from_str(&text)
-            .map_err(|e| DeviceError::Store(waymark_store::StoreError::Corrupt(format!("keys: {e}"))))
+        let corrupt =
+            |e: serde_json::Error| DeviceError::Store(waymark_store::StoreError::Corrupt(format!("keys: {e}")));
+        match serde_json::from_str::<Keyring>(&text) {
+            Ok(ring) if !ring.epochs.is_empty() => Ok(ring),
+            _ => serde_json::from_str::<TeamKeys>(&text).map(Keyring::new).map_err(corrupt),
+        }
     }
 
     /// Invites a new device (supervisor, online): the relay stores an invitation
@@ -192,11 +228,15 @@ impl Device {
             return Err(waymark_domain::ValidationError::Empty("label").into());
         }
         let relay = self.relay()?;
-        let keys = self.keys()?;
+        let keys = self.keys()?.for_role(wire_role(role));
         let code = InviteCode::from_random(random::<10>()?, random::<10>()?, Some(random::<20>()?));
         let secret = code.secret.clone().unwrap_or_default();
-        let payload =
-            InvitationPayload { team_id: self.store.meta().team_id.to_string(), keys: keys.for_role(wire_role(role)) };
+        let (current, earlier) = keys.epochs.split_last().ok_or(DeviceError::NotEnrolled)?;
+        let payload = InvitationPayload {
+            team_id: self.store.meta().team_id.to_string(),
+            keys: current.clone(),
+            earlier: earlier.to_vec(),
+        };
         let sealed = seal_invitation(&payload, &secret, &code.check, random::<24>()?)?;
         let request = InviteRequest {
             v: PROTOCOL_VERSION,
@@ -210,15 +250,27 @@ impl Device {
         let full = InviteCode { invite: answer.invite.clone(), check: code.check, secret: Some(secret) };
         // The relay's invitation id must itself be a valid code part.
         let full: InviteCode = full.to_string().parse()?;
+        let audit = self.audit_draft(AuditAction::Invite, answer.device_id.clone()).detail("role", role.as_str());
+        self.audit_now(audit)?;
         Ok(InviteView { device_id: answer.device_id, code: full.to_string(), expires_at: answer.expires_at })
     }
 
-    /// Revokes a device (supervisor, online): its token stops working at once.
-    pub async fn device_revoke(&mut self, device_id: &str) -> Result<RevokeResponse> {
+    /// Revokes a device (supervisor, online): its token stops working at once. Then
+    /// the team's next key epoch is made and handed to every remaining enrolled device,
+    /// so what is written from now on is unreadable with the revoked device's keys.
+    /// If that second step fails (the relay went away), it is retried at every sync.
+    pub async fn device_revoke(&mut self, device_id: &str) -> Result<RevokeView> {
         self.require(Action::DeviceAdmin, "revoke devices")?;
         let id: DeviceId = device_id.parse()?;
         let relay = self.relay()?;
-        relay.post(&format!("/v1/devices/{id}/revoke"), &serde_json::json!({})).await
+        let answer: RevokeResponse = relay.post(&format!("/v1/devices/{id}/revoke"), &serde_json::json!({})).await?;
+        let audit = self.audit_draft(AuditAction::Revoke, id.to_string());
+        self.store.write(|w| {
+            w.audit(audit)?;
+            w.set_local(crate::rotation::LOCAL_ROTATE, "1")
+        })?;
+        let rotation = self.finish_rotation(&relay).await?;
+        Ok(RevokeView { device_id: answer.device_id, revoked: answer.revoked, rotation })
     }
 
     /// Who may receive a document, and which key seals it.
@@ -258,33 +310,14 @@ impl Device {
 
     /// Pushes every local change, then pulls everything new; one call is one sync.
     /// Consent expiry is then applied at the relay's time; a case device pushes the
-    /// cards it withdrew from officers in the same sync.
+    /// cards it withdrew from officers in the same sync. A supervisor's device also
+    /// finishes a key rotation left unfinished and hands the current key epoch to
+    /// devices that enrolled without it.
     pub async fn sync(&mut self, mut progress: impl FnMut(SyncProgress)) -> Result<SyncView> {
         let relay = self.relay()?;
-        let keys = self.keys()?;
-        let mut result = self.sync_round(&relay, &keys, &mut progress).await;
-        if let Ok((first, purged, unreadable)) = &result {
-            match self.apply_consent_expiry() {
-                Ok(changed) if changed > 0 && self.role() != Role::Officer => {
-                    let (first, purged, unreadable) = (*first, *purged, *unreadable);
-                    result = self.sync_round(&relay, &keys, &mut progress).await.map(|(second, p, u)| {
-                        let summary = waymark_sync_proto::session::Summary {
-                            pushed: first.pushed + second.pushed,
-                            pulled: first.pulled + second.pulled,
-                            cursor: second.cursor,
-                        };
-                        (summary, purged + p, unreadable + u)
-                    });
-                }
-                Ok(changed) => {
-                    let (first, purged, unreadable) = (*first, *purged + changed, *unreadable);
-                    result = Ok((first, purged, unreadable));
-                }
-                Err(e) => result = Err(e),
-            }
-        }
-        let (summary, purged, unreadable) = match result {
-            Ok(s) => s,
+        let result = self.sync_inner(&relay, &mut progress).await;
+        let round = match result {
+            Ok(r) => r,
             Err(DeviceError::DeviceRevoked) => {
                 let dir = self.store.dir().to_path_buf();
                 waymark_store::wipe(&dir)?;
@@ -292,86 +325,164 @@ impl Device {
             }
             Err(e) => return Err(e),
         };
+        if round.pushed + round.pulled + round.purged > 0 {
+            // What moved is on the record. The entry goes out with the next push of
+            // anything else, and a sync that moves only audit entries records nothing,
+            // so an idle sync stays idle.
+            let audit = self
+                .audit_draft(AuditAction::Sync, relay.base().to_owned())
+                .detail("pushed", round.pushed)
+                .detail("pulled", round.pulled)
+                .detail("purged", round.purged);
+            self.audit_now(audit)?;
+        }
         let now = self.now().to_string();
         self.store.set_local(LOCAL_LAST, &now)?;
         Ok(SyncView {
-            pushed: summary.pushed,
-            pulled: summary.pulled,
+            pushed: round.pushed,
+            pulled: round.pulled,
             documents: self.store.doc_count()?,
             pending: self.store.pending_changes()?,
-            purged,
-            unreadable,
+            purged: round.purged,
+            unreadable: round.unreadable,
+            audit_pushed: round.audit_pushed,
+            key_epoch: self.keys()?.epoch(),
         })
     }
 
+    async fn sync_inner(&mut self, relay: &Relay, progress: &mut impl FnMut(SyncProgress)) -> Result<Round> {
+        if self.role() == Role::Supervisor {
+            if self.store.query().local(crate::rotation::LOCAL_ROTATE)?.is_some_and(|t| !t.is_empty()) {
+                self.finish_rotation(relay).await?;
+            }
+            self.hand_out_keys(relay).await?;
+        }
+        let mut round = self.sync_round(relay, progress).await?;
+        let changed = self.apply_consent_expiry()?;
+        if changed > 0 && self.role() != Role::Officer {
+            let second = self.sync_round(relay, progress).await?;
+            round.add(second);
+        } else {
+            round.purged += changed;
+        }
+        Ok(round)
+    }
+
     /// One push-then-pull exchange with the relay.
-    async fn sync_round(
-        &mut self,
-        relay: &Relay,
-        keys: &TeamKeys,
-        progress: &mut impl FnMut(SyncProgress),
-    ) -> Result<(waymark_sync_proto::session::Summary, usize, usize)> {
+    async fn sync_round(&mut self, relay: &Relay, progress: &mut impl FnMut(SyncProgress)) -> Result<Round> {
         let cursor: u64 = self.store.query().local(LOCAL_CURSOR)?.and_then(|c| c.parse().ok()).unwrap_or(0);
         let outbox = self.store.outbox(usize::MAX)?;
-        let mut entries = Vec::with_capacity(outbox.len());
+        let mut audit_outbox = self.store.audit_outbox()?;
+        // Entries that only say "synced" ride along with the next real push, so an
+        // idle sync stays one small pull (the relay keeps its own record of syncs).
+        let only_syncs = audit_outbox.iter().all(|e| {
+            waymark_domain::audit::AuditEntry::parse(&e.text).is_some_and(|a| a.action == AuditAction::Sync.as_str())
+        });
+        if outbox.is_empty() && only_syncs {
+            audit_outbox.clear();
+        }
+        if !outbox.is_empty() || !audit_outbox.is_empty() {
+            // Seal with the newest epoch the relay holds for this device, so nothing
+            // written after a rotation goes out under the old keys.
+            self.fetch_keys(relay).await?;
+        }
+        let keys = self.keys()?;
+        let current = keys.current();
+        let mut entries = Vec::with_capacity(outbox.len() + audit_outbox.len());
         let mut by_hash = std::collections::HashMap::new();
         for change in &outbox {
             let (audience, class) = self.route(change.doc)?;
             let doc_text = change.doc.to_string();
-            let hash = keys.opaque_hash(&doc_text, &change.hash);
-            let ciphertext = keys.seal(class, random::<24>()?, &doc_text, &change.bytes)?;
-            by_hash.insert(hash.clone(), (change.doc, change.hash.clone()));
+            let hash = current.opaque_hash(&doc_text, &change.hash);
+            let ciphertext = current.seal(class, random::<24>()?, &doc_text, &change.bytes)?;
+            by_hash.insert(hash.clone(), Pushed::Change(change.doc, change.hash.clone()));
             entries.push(PushEntry {
-                doc: keys.opaque_doc(&doc_text),
+                doc: current.opaque_doc(&doc_text),
                 audience: audience.normalized(),
                 hash,
                 ciphertext,
             });
         }
+        let me = self.device_id().to_string();
+        let audit_doc = format!("{}{}", crate::audit::AUDIT_DOC, self.device_id().as_uuid().hyphenated());
+        let audit_audience = Audience { roles: vec![WireRole::Supervisor], devices: vec![me.clone()] }.normalized();
+        let mut rng = crypto_box::aead::OsRng;
+        for entry in &audit_outbox {
+            let hash = current.opaque_hash(&audit_doc, entry.hash.as_bytes());
+            let ciphertext = current.seal_audit(&mut rng, &audit_doc, entry.text.as_bytes())?;
+            by_hash.insert(hash.clone(), Pushed::Audit(entry.seq));
+            entries.push(PushEntry {
+                doc: current.opaque_doc(&audit_doc),
+                audience: audit_audience.clone(),
+                hash,
+                ciphertext,
+            });
+        }
         let mut session = Session::new(entries, cursor);
-        let mut purged = 0;
-        let mut unreadable = 0;
-        let result = loop {
+        let mut round = Round::default();
+        loop {
             match session.next_step() {
                 Step::Push(request) => {
-                    let answer: PushResponse = match relay.post("/v1/push", &request).await {
-                        Ok(a) => a,
-                        Err(e) => break Err(e),
-                    };
+                    let answer: PushResponse = relay.post("/v1/push", &request).await?;
                     let acked = session.on_push(&answer)?;
-                    let rows: Vec<_> = acked.iter().filter_map(|h| by_hash.get(h).cloned()).collect();
-                    self.store.ack_outbox(&rows)?;
-                    progress(SyncProgress::Pushed(rows.len()));
+                    let mut changes = Vec::new();
+                    let mut audit = Vec::new();
+                    for h in &acked {
+                        match by_hash.get(h) {
+                            Some(Pushed::Change(doc, hash)) => changes.push((*doc, hash.clone())),
+                            Some(Pushed::Audit(seq)) => audit.push(*seq),
+                            None => {}
+                        }
+                    }
+                    self.store.ack_outbox(&changes)?;
+                    self.store.ack_audit(&audit)?;
+                    round.pushed += changes.len();
+                    round.audit_pushed += audit.len();
+                    progress(SyncProgress::Pushed(changes.len()));
                 }
                 Step::Pull { after, limit } => {
-                    let page: PullResponse = match relay.get(&format!("/v1/pull?after={after}&limit={limit}")).await {
-                        Ok(p) => p,
-                        Err(e) => break Err(e),
-                    };
+                    let page: PullResponse = relay.get(&format!("/v1/pull?after={after}&limit={limit}")).await?;
                     session.on_pull(&page)?;
-                    let (p, u) = self.apply_page(keys, &page)?;
-                    purged += p;
-                    unreadable += u;
+                    let applied = self.apply_page(relay, &page).await?;
+                    round.pulled += applied.records;
+                    round.purged += applied.purged;
+                    round.unreadable += applied.unreadable;
                     session.pulled()?;
                     progress(SyncProgress::Pulled(page.entries.len()));
                 }
-                Step::Done(summary) => break Ok(summary),
+                Step::Done(_) => break Ok(round),
             }
-        };
-        result.map(|summary| (summary, purged, unreadable))
+        }
     }
 
-    /// Applies one pull page and the new cursor in one transaction. Returns how many
-    /// documents were purged and how many entries could not be opened.
-    fn apply_page(&mut self, keys: &TeamKeys, page: &PullResponse) -> Result<(usize, usize)> {
+    /// Applies one pull page and the new cursor in one transaction: record changes to
+    /// their documents, audit entries (a supervisor's device) to the audit table.
+    async fn apply_page(&mut self, relay: &Relay, page: &PullResponse) -> Result<Applied> {
+        if page.key_epoch.is_some_and(|e| e > self.keys().map(|k| k.epoch()).unwrap_or(0)) {
+            self.fetch_keys(relay).await?;
+        }
+        let keys = self.keys()?;
         let role = self.role();
+        let me = self.device_id().to_string();
         let mut opened = Vec::with_capacity(page.entries.len());
+        let mut audit = Vec::new();
         let mut unreadable = 0;
         for entry in &page.entries {
             let Ok((doc, change)) = keys.open(&entry.ciphertext) else {
-                unreadable += 1;
+                // This device's own audit entries come back sealed to supervisors.
+                if entry.author != me || keys.current().reads_audit() {
+                    unreadable += 1;
+                }
                 continue;
             };
+            if let Some(device) = doc.strip_prefix(crate::audit::AUDIT_DOC) {
+                match audit_entry(device, &entry.author, &change) {
+                    Some(e) if role.may_hold(waymark_domain::role::Audience::Supervisors) => audit.push(e),
+                    Some(_) => {}
+                    None => unreadable += 1,
+                }
+                continue;
+            }
             let doc: DocId =
                 doc.parse().map_err(|_| DeviceError::RelayRefused("an entry names a bad document".into()))?;
             // Defence in depth: never keep a document this role may not hold, even if
@@ -380,6 +491,7 @@ impl Device {
                 opened.push((doc, change));
             }
         }
+        let current = keys.current();
         let purge: Vec<DocId> = if page.purge.is_empty() {
             Vec::new()
         } else {
@@ -387,7 +499,7 @@ impl Device {
             self.store
                 .doc_ids()?
                 .into_iter()
-                .filter(|d| wanted.contains(keys.opaque_doc(&d.to_string()).as_str()))
+                .filter(|d| wanted.contains(current.opaque_doc(&d.to_string()).as_str()))
                 .collect()
         };
         let cursor = page.next_after.to_string();
@@ -399,17 +511,92 @@ impl Device {
             for (doc, change) in &opened {
                 w.apply_remote(*doc, change)?;
             }
+            for (device, seq, text) in &audit {
+                w.keep_audit(device, *seq, text)?;
+            }
             for doc in &purge {
                 w.purge(*doc)?;
             }
             w.set_local(LOCAL_CURSOR, &cursor)?;
             Ok::<_, DeviceError>(())
         })?;
-        Ok((purge.len(), unreadable))
+        Ok(Applied { records: opened.len(), purged: purge.len(), unreadable })
     }
 
     /// When this device last finished a sync, if ever.
     pub fn last_sync(&self) -> Result<Option<String>> {
         Ok(self.store.query().local(LOCAL_LAST)?)
+    }
+}
+
+/// What one push of a sync stands for.
+enum Pushed {
+    Change(DocId, Vec<u8>),
+    Audit(u64),
+}
+
+/// The counts of one or more push-then-pull exchanges.
+#[derive(Debug, Default, Clone, Copy)]
+struct Round {
+    pushed: usize,
+    pulled: usize,
+    purged: usize,
+    unreadable: usize,
+    audit_pushed: usize,
+}
+
+impl Round {
+    fn add(&mut self, other: Round) {
+        self.pushed += other.pushed;
+        self.pulled += other.pulled;
+        self.purged += other.purged;
+        self.unreadable += other.unreadable;
+        self.audit_pushed += other.audit_pushed;
+    }
+}
+
+/// What one pull page did.
+struct Applied {
+    records: usize,
+    purged: usize,
+    unreadable: usize,
+}
+
+/// An audit entry as received: kept only if it is an entry of the device whose log it
+/// is in, and that device is the one the relay says pushed it (so no device can
+/// write into another's chain).
+fn audit_entry(doc_device: &str, author: &str, bytes: &[u8]) -> Option<(String, u64, String)> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let entry = waymark_domain::audit::AuditEntry::parse(text)?;
+    let device = entry.device_id.to_string();
+    let doc_device = Uuid::parse_str(doc_device).ok()?;
+    (entry.device_id.as_uuid() == &doc_device && device == author).then(|| (device, entry.seq, text.to_owned()))
+}
+
+/// The answer of `relay trust`.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TrustView {
+    pub relay: String,
+    /// Whether TLS now trusts only the given certificate(s) (false: the system's roots).
+    pub pinned: bool,
+}
+
+impl Device {
+    /// Gives an enrolled device the relay's new certificate (PEM), or with `None`
+    /// returns it to the system's roots. The relay is reached with the new trust
+    /// first; if that fails, nothing changes. Any role: it is this device's own
+    /// connection, and the store's passphrase was needed to get here.
+    pub async fn relay_trust(&mut self, ca_pem: Option<&str>) -> Result<TrustView> {
+        let q = self.store.query();
+        let base = q.local(LOCAL_RELAY)?.ok_or(DeviceError::NotEnrolled)?;
+        let token = q.local(LOCAL_TOKEN)?.ok_or(DeviceError::NotEnrolled)?;
+        let relay = Relay::new(&base, Some(token), ca_pem)?;
+        relay.health().await?;
+        let audit = self.audit_draft(AuditAction::TrustRelay, base.clone()).detail("pinned", ca_pem.is_some());
+        self.store.write(|w| {
+            w.set_local(LOCAL_CA, ca_pem.unwrap_or_default())?;
+            w.audit(audit).map(drop)
+        })?;
+        Ok(TrustView { relay: base, pinned: ca_pem.is_some() })
     }
 }

@@ -94,6 +94,12 @@ impl Relay {
         &self.base
     }
 
+    /// Reaches the relay's health route (no token): proves the address and TLS trust.
+    pub async fn health(&self) -> Result<()> {
+        let _: serde_json::Value = self.get("/v1/health").await?;
+        Ok(())
+    }
+
     pub async fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R> {
         self.send(|| self.client.get(format!("{}{path}", self.base))).await
     }

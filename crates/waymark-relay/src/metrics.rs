@@ -1,6 +1,8 @@
-//! Counters for `GET /metrics`, in Prometheus' text format. Every label comes from a
-//! fixed set (a route name, a status class, an HTTP status, a wire error code), so
-//! nothing personal, no id, token or team name can reach a scrape.
+//! Counters for `GET /metrics`, in Prometheus' text format, and the gauges computed
+//! from the store at each scrape (relay-wide totals of teams and of devices by status).
+//! Every label comes from a fixed set (a route name, a status class, an HTTP status, a
+//! wire error code, a device status), so nothing personal, no id, token, team name or
+//! per-team figure can reach a scrape.
 //!
 //! Memory is bounded by those sets: it never grows with devices, teams or documents.
 
@@ -8,6 +10,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::store::Census;
 
 /// The content type of the text exposition format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -31,9 +35,12 @@ pub struct Metrics {
     tls_failures: AtomicU64,
 }
 
-/// The route name a path is counted under: a fixed set, never a path with an id in it.
-pub fn route_name(path: &str) -> &'static str {
+/// The route name a request is counted under: a fixed set, never a path with an id in
+/// it. Only `/v1/keys` answers two methods (devices fetch, supervisors store).
+pub fn route_name(method: &str, path: &str) -> &'static str {
     match path {
+        "/v1/keys" if method.eq_ignore_ascii_case("POST") => "put_keys",
+        "/v1/keys" => "keys",
         "/v1/health" => "health",
         "/v1/enroll" => "enroll",
         "/v1/invitations" => "invitations",
@@ -94,8 +101,9 @@ impl Metrics {
         self.tls_failures.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Everything, in the text exposition format.
-    pub fn render(&self) -> String {
+    /// Everything, in the text exposition format: the counters, then the gauges of
+    /// `census` (read from the store for this scrape).
+    pub fn render(&self, census: &Census) -> String {
         let mut out = String::new();
         let requests = self.requests.lock().unwrap_or_else(|e| e.into_inner()).clone();
         header(&mut out, "waymark_relay_requests_total", "HTTP requests answered, by route and status class.");
@@ -124,6 +132,16 @@ impl Metrics {
             header(&mut out, name, help);
             let _ = writeln!(out, "{name} {}", value.load(Ordering::Relaxed));
         }
+        gauge(&mut out, "waymark_relay_teams", "Teams on this relay.");
+        let _ = writeln!(out, "waymark_relay_teams {}", census.teams);
+        gauge(&mut out, "waymark_relay_devices", "Devices on this relay, by status.");
+        for (status, n) in [
+            ("pending", census.devices_pending),
+            ("active", census.devices_active),
+            ("revoked", census.devices_revoked),
+        ] {
+            let _ = writeln!(out, "waymark_relay_devices{{status=\"{status}\"}} {n}");
+        }
         out
     }
 }
@@ -133,16 +151,23 @@ fn header(out: &mut String, name: &str, help: &str) {
     let _ = writeln!(out, "# TYPE {name} counter");
 }
 
+fn gauge(out: &mut String, name: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} gauge");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn routes_with_ids_are_counted_by_name_only() {
-        assert_eq!(route_name("/v1/devices/0b1d9c3e-aaaa-4bbb-8ccc-123456789abc/revoke"), "revoke");
-        assert_eq!(route_name("/v1/pull"), "pull");
-        assert_eq!(route_name("/v1/devices/x"), "other");
-        assert_eq!(route_name("/anything/else?secret=1"), "other");
+        assert_eq!(route_name("POST", "/v1/devices/0b1d9c3e-aaaa-4bbb-8ccc-123456789abc/revoke"), "revoke");
+        assert_eq!(route_name("GET", "/v1/pull"), "pull");
+        assert_eq!(route_name("GET", "/v1/keys"), "keys");
+        assert_eq!(route_name("POST", "/v1/keys"), "put_keys");
+        assert_eq!(route_name("GET", "/v1/devices/x"), "other");
+        assert_eq!(route_name("GET", "/anything/else?secret=1"), "other");
     }
 
     #[test]
@@ -152,12 +177,21 @@ mod tests {
         m.request("push", 429, Some("rate_limited"));
         m.request("push", 429, Some("rate_limited"));
         m.pushed(3);
-        let text = m.render();
+        let census = Census { teams: 2, devices_pending: 1, devices_active: 5, devices_revoked: 0 };
+        let text = m.render(&census);
         assert!(text.contains("waymark_relay_requests_total{route=\"push\",status=\"2xx\"} 1\n"), "{text}");
         assert!(text.contains("waymark_relay_requests_total{route=\"push\",status=\"4xx\"} 2\n"), "{text}");
         assert!(text.contains("waymark_relay_refusals_total{status=\"429\",reason=\"rate_limited\"} 2\n"), "{text}");
         assert!(text.contains("waymark_relay_entries_pushed_total 3\n"), "{text}");
         assert!(text.contains("# TYPE waymark_relay_pulls_total counter\nwaymark_relay_pulls_total 0\n"), "{text}");
+        assert!(text.contains("# TYPE waymark_relay_teams gauge\nwaymark_relay_teams 2\n"), "{text}");
+        assert!(
+            text.contains(
+                "# TYPE waymark_relay_devices gauge\nwaymark_relay_devices{status=\"pending\"} 1\n\
+                 waymark_relay_devices{status=\"active\"} 5\nwaymark_relay_devices{status=\"revoked\"} 0\n"
+            ),
+            "{text}"
+        );
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let (_, value) = line.rsplit_once(' ').expect("name and value");
             assert!(value.parse::<u64>().is_ok(), "{line}");

@@ -207,6 +207,7 @@ mod tests {
             more,
             purge: vec![],
             server_time: "2026-11-23T00:00:00Z".into(),
+            key_epoch: None,
         }
     }
 

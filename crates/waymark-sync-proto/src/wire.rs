@@ -177,6 +177,10 @@ pub struct PullResponse {
     pub purge: Vec<String>,
     /// The relay's clock (RFC 3339), for time-sensitive rules judged at sync time.
     pub server_time: String,
+    /// The highest key epoch the relay holds an envelope of for this device (see
+    /// `GET /v1/keys`); a device holding less fetches it before opening the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_epoch: Option<u32>,
 }
 
 /// `POST /v1/enroll` (no token): redeem the checked part of an invitation code.

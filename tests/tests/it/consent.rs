@@ -11,21 +11,21 @@ use waymark_store::{DocId, DocKind};
 
 use crate::relay::TestRelay;
 
-struct Team {
-    relay: TestRelay,
-    dir: TempDir,
-    sup: Device,
-    outreach: Device,
-    officer_a: Device,
-    officer_b: Device,
+pub(crate) struct Team {
+    pub(crate) relay: TestRelay,
+    pub(crate) dir: TempDir,
+    pub(crate) sup: Device,
+    pub(crate) outreach: Device,
+    pub(crate) officer_a: Device,
+    pub(crate) officer_b: Device,
 }
 
-async fn enroll(relay: &TestRelay, dir: &TempDir, sup: &mut Device, role: &str, name: &str) -> Device {
+pub(crate) async fn enroll(relay: &TestRelay, dir: &TempDir, sup: &mut Device, role: &str, name: &str) -> Device {
     let invite = sup.device_invite(role, name).await.expect("invite");
     Device::enroll(&dir.path().join(name), PASSPHRASE, &relay.url, &invite.code, None).await.expect("enrolls").0
 }
 
-async fn team() -> Team {
+pub(crate) async fn team() -> Team {
     let dir = TempDir::new().expect("temp dir");
     let relay = TestRelay::start(&dir.path().join("relay")).await;
     let code = relay.team_create("Consent team");
@@ -37,13 +37,13 @@ async fn team() -> Team {
     Team { relay, dir, sup, outreach, officer_a, officer_b }
 }
 
-async fn sync(d: &mut Device) -> waymark_device::SyncView {
+pub(crate) async fn sync(d: &mut Device) -> waymark_device::SyncView {
     let view = d.sync(|_| {}).await.expect("sync");
     assert_eq!(view.pending, 0, "everything pushed");
     view
 }
 
-async fn sync_all(t: &mut Team) {
+pub(crate) async fn sync_all(t: &mut Team) {
     for _ in 0..2 {
         for d in [&mut t.sup, &mut t.outreach, &mut t.officer_a, &mut t.officer_b] {
             sync(d).await;

@@ -554,7 +554,7 @@ export class FakePlatform implements Platform {
     }
     this.lastSync = stamp(this.now());
     this.emit({ syncing: false, online: true, last_sync: this.lastSync, pending: 0, error: null });
-    return { pushed, pulled: 0, documents, pending: 0, purged: 0, unreadable: 0 };
+    return { pushed, pulled: 0, documents, pending: 0, purged: 0, unreadable: 0, audit_pushed: 0, key_epoch: 1 };
   }
 
   onSyncState(listener: (state: SyncState) => void): () => void {

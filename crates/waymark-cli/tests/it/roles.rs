@@ -120,3 +120,34 @@ fn outreach_can_look_up_the_roster_too() {
     assert_eq!(cards[0]["status"], "active");
     assert_eq!(cards[0]["case_manager"], "Casey Morgan");
 }
+
+#[test]
+fn the_audit_log_is_for_supervisors_and_holds_the_contracts_fields() {
+    let officer = Device::init("officer", &[]);
+    officer.ok(&["referral", "create", "--pathway", "social_contact", "--name", "Ines Park"]);
+    officer.ok(&["lookup", "park", "--reason", "welfare check at the library"]);
+    let line = officer.fails(&["audit"], 3);
+    assert!(line.contains("audit"), "{line}");
+
+    let sup = Device::init("supervisor", &[]);
+    let added = sup.ok(&["person", "add", "--name", "Ines Park"]);
+    let id = s(&added, "id");
+    sup.ok(&["person", "show", id]);
+    let dup = sup.ok(&["person", "add", "--name", "Ines P"]);
+    sup.ok(&["person", "merge", id, s(&dup, "id")]);
+    let log = sup.ok(&["audit"]);
+    let log = arr(&log, "audit");
+    for e in log {
+        for key in ["at", "device_id", "role", "action", "record", "reason"] {
+            assert!(e.get(key).is_some_and(|v| v.is_string()), "{key} in {e}");
+        }
+        assert_eq!(e["chain"], "ok", "{e}");
+        rfc3339_seconds(s(e, "at"));
+    }
+    let actions: Vec<&str> = log.iter().map(|e| s(e, "action")).collect();
+    assert_eq!(actions, ["enroll", "person_view", "merge"], "{log:?}");
+    assert_eq!(log[1]["record"], id);
+    assert_eq!(log[1]["role"], "supervisor");
+    assert_eq!(log[2]["record"], dup["id"]);
+    sup.ok(&["audit", "--verify"]);
+}

@@ -22,9 +22,25 @@ struct TlsRelay {
 
 impl TlsRelay {
     fn start(dir: &Path, cert: &str, key: &str) -> Self {
+        Self::start_at(dir, cert, key, "127.0.0.1:0")
+    }
+
+    /// A relay on `addr` (a port a stopped relay used: bound again once it is free).
+    fn start_at(dir: &Path, cert: &str, key: &str, addr: &str) -> Self {
         let tls = waymark_relay::tls::server_config(Path::new(cert), Path::new(key)).expect("the TLS settings");
         let store = Arc::new(SqliteStore::open(dir, 2).expect("open the relay store"));
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the relay's port");
+        let mut tries = 0;
+        let listener = loop {
+            match std::net::TcpListener::bind(addr) {
+                Ok(l) => break l,
+                Err(e) if tries < 50 => {
+                    tries += 1;
+                    eprintln!("waiting for {addr}: {e}");
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(e) => panic!("bind the relay's port {addr}: {e}"),
+            }
+        };
         listener.set_nonblocking(true).expect("a non-blocking listener");
         let addr = listener.local_addr().expect("the relay's address");
         let (stop, stopped) = oneshot::channel::<()>();
@@ -90,7 +106,9 @@ fn a_device_enrolled_with_the_relays_certificate_syncs_over_tls() {
     assert_eq!(synced["pending"], 0, "{synced}");
     let pushed = synced["pushed"].as_u64().expect("pushed");
     assert!(pushed >= 3, "team settings, profile and card: {synced}");
-    assert_eq!(relay.entries_pushed(), pushed, "the relay has every entry");
+    let audit = synced["audit_pushed"].as_u64().expect("audit entries pushed");
+    assert!(audit >= 1, "the enrollment's audit entry: {synced}");
+    assert_eq!(relay.entries_pushed(), pushed + audit, "the relay has every entry");
 
     // Invited over TLS, a phone that was not given the certificate is refused (exit 4)
     // without its code being used up ...
@@ -121,4 +139,49 @@ fn a_device_enrolled_with_the_relays_certificate_syncs_over_tls() {
     assert!(pulled["pulled"].as_u64().is_some_and(|n| n >= 3), "{pulled}");
     let persons = dee.ok(&["person", "list"]);
     assert!(arr(&persons, "person list").iter().any(|p| p["id"] == person["id"]), "{persons}");
+}
+
+#[test]
+fn a_device_takes_the_relays_renewed_certificate_only_when_the_relay_answers_with_it() {
+    let make = || {
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+            .expect("a self-signed certificate")
+    };
+    let (old, new, stranger) = (make(), make(), make());
+    let operator = Device::blank();
+    let old_cert = operator.file("old-cert.pem", &old.cert.pem());
+    let old_key = operator.file("old-key.pem", &old.signing_key.serialize_pem());
+    let new_cert = operator.file("new-cert.pem", &new.cert.pem());
+    let new_key = operator.file("new-key.pem", &new.signing_key.serialize_pem());
+    let relay_dir = tempfile::tempdir().expect("a relay directory");
+    let relay = TlsRelay::start(relay_dir.path(), &old_cert, &old_key);
+    let code = relay.team_create("Renewal Team");
+    let sup = Device::blank();
+    let old_pin = sup.file("old.pem", &old.cert.pem());
+    sup.ok(&["enroll", "--relay", &relay.url, "--code", &code, "--ca-cert", &old_pin]);
+    sup.ok(&["sync"]);
+
+    // The relay is restarted with a new certificate: the pinned device refuses it.
+    let addr = relay.url.trim_start_matches("https://").to_owned();
+    drop(relay);
+    let relay = TlsRelay::start_at(relay_dir.path(), &new_cert, &new_key, &addr);
+    let line = sup.fails(&["sync"], 4);
+    assert!(line.contains("certificate"), "{line}");
+
+    // A certificate the relay does not answer with changes nothing ...
+    let wrong = sup.file("stranger.pem", &stranger.cert.pem());
+    sup.fails(&["relay", "trust", "--ca-cert", &wrong], 4);
+    sup.fails(&["sync"], 4);
+    let bad = sup.file("bad.pem", "not a certificate");
+    sup.fails(&["relay", "trust", "--ca-cert", &bad], 2);
+
+    // ... the renewed one is taken, and sync works again, on the record.
+    let renewed = sup.file("new.pem", &new.cert.pem());
+    let out = sup.ok(&["relay", "trust", "--ca-cert", &renewed]);
+    assert_eq!(out["pinned"], true, "{out}");
+    assert_eq!(out["relay"], relay.url.as_str(), "{out}");
+    let synced = sup.ok(&["sync"]);
+    assert_eq!(synced["pending"], 0, "{synced}");
+    let log = sup.ok(&["audit"]);
+    assert!(arr(&log, "audit").iter().any(|e| e["action"] == "trust_relay"), "{log}");
 }

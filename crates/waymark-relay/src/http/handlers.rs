@@ -12,8 +12,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use waymark_sync_proto::code::InviteCode;
 use waymark_sync_proto::wire::{
-    DeviceListResponse, EnrollRequest, EnrollResponse, InviteRequest, InviteResponse, MAX_PULL_LIMIT, PROTOCOL_VERSION,
-    PullResponse, PushRequest, PushResponse, RevokeResponse, WireDeviceStatus, WireRole, check_token, codes,
+    DeviceListResponse, EnrollRequest, EnrollResponse, InviteRequest, InviteResponse, KeysResponse, MAX_PULL_LIMIT,
+    PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, PutKeysRequest, PutKeysResponse, RevokeResponse,
+    WireDeviceStatus, WireRole, check_token, codes,
 };
 
 use super::AppState;
@@ -153,10 +154,14 @@ pub async fn not_found() -> Response {
     ApiError::from(&RelayError::NotFound("no such route".into())).into_response()
 }
 
-/// `GET /metrics` (no token): the counters in Prometheus' text format, only when the
-/// relay runs with `--metrics` and only to a client on a loopback address (a scraper
-/// or agent on the relay's own host). They hold no personal data, ids or names.
+/// `GET /metrics` (no token): the counters in Prometheus' text format, and gauges of
+/// teams and devices by status read from the store (one query), only when the relay
+/// runs with `--metrics` and only to a client on a loopback address (a scraper or
+/// agent on the relay's own host). They hold no personal data, ids or names. If the
+/// store cannot answer, the scrape fails (500, or 503 when busy) rather than leave the
+/// gauges out.
 pub async fn metrics(State(st): State<AppState>, req: Request) -> Response {
+    const ROUTE: &str = "metrics";
     if !st.config().metrics {
         return not_found().await;
     }
@@ -169,7 +174,10 @@ pub async fn metrics(State(st): State<AppState>, req: Request) -> Response {
         )
         .into_response();
     }
-    ([(CONTENT_TYPE, metrics::CONTENT_TYPE)], st.inner.metrics.render()).into_response()
+    match st.run(|s| s.census()).await {
+        Ok(census) => ([(CONTENT_TYPE, metrics::CONTENT_TYPE)], st.inner.metrics.render(&census)).into_response(),
+        Err(e) => st.refuse(ROUTE, None, &e),
+    }
 }
 
 /// `POST /v1/enroll` (no token): redeem an invitation.
@@ -188,7 +196,9 @@ pub async fn enroll(State(st): State<AppState>, req: Request) -> Response {
         let check_hash = InviteCode::check_hash(&request.check.to_ascii_lowercase());
         let token = secrets::new_token()?;
         let token_hash = secrets::token_hash(&token);
-        let enrolled = st.run(move |s| s.enroll(&invite, &check_hash, &token_hash, clock::now())).await?;
+        let public_key = request.public_key;
+        let enrolled =
+            st.run(move |s| s.enroll(&invite, &check_hash, &token_hash, public_key.as_deref(), clock::now())).await?;
         st.inner.metrics.enrolled();
         Ok(Json(EnrollResponse {
             v: PROTOCOL_VERSION,
@@ -321,6 +331,7 @@ pub async fn pull(State(st): State<AppState>, req: Request) -> Response {
             more: page.more,
             purge: page.purge,
             server_time: now.to_string(),
+            key_epoch: page.key_epoch,
         })
         .into_response())
     }
@@ -373,6 +384,56 @@ pub async fn revoke(
         let target = id.clone();
         st.run(move |s| s.revoke(Actor::Device(&by), &target, clock::now())).await?;
         Ok(Json(RevokeResponse { device_id: id, revoked: true }).into_response())
+    }
+    .await;
+    st.finish(ROUTE, Some(&device), result)
+}
+
+/// `after` from a key fetch's query string: the highest epoch the device already holds.
+fn keys_after(query: Option<&str>) -> Result<u32> {
+    let mut after = 0u32;
+    for pair in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if key == "after" {
+            after = value.parse().map_err(|_| bad("after must be a whole number (a key epoch)"))?;
+        }
+    }
+    Ok(after)
+}
+
+/// `POST /v1/keys` (supervisor): store the team's next key epoch sealed to each
+/// remaining device, all or none.
+pub async fn put_keys(State(st): State<AppState>, req: Request) -> Response {
+    const ROUTE: &str = "put_keys";
+    let (parts, body) = req.into_parts();
+    let device = match st.supervisor(&parts, ROUTE).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let result = async {
+        let request: PutKeysRequest = read_json(&parts.headers, body).await?;
+        request.validate().map_err(bad)?;
+        let by = device.clone();
+        let stored = st.run(move |s| s.put_envelopes(&by, &request.envelopes, clock::now())).await?;
+        Ok(Json(PutKeysResponse { v: PROTOCOL_VERSION, stored }).into_response())
+    }
+    .await;
+    st.finish(ROUTE, Some(&device), result)
+}
+
+/// `GET /v1/keys?after=EPOCH`: the key envelopes sealed to this device above `after`.
+pub async fn keys(State(st): State<AppState>, req: Request) -> Response {
+    const ROUTE: &str = "keys";
+    let (parts, _) = req.into_parts();
+    let device = match st.device(&parts, ROUTE).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let result = async {
+        let after = keys_after(parts.uri.query())?;
+        let by = device.clone();
+        let envelopes = st.run(move |s| s.envelopes(&by, after)).await?;
+        Ok(Json(KeysResponse { v: PROTOCOL_VERSION, envelopes }).into_response())
     }
     .await;
     st.finish(ROUTE, Some(&device), result)

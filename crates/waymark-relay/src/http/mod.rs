@@ -152,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/pull", get(handlers::pull))
         .route("/v1/devices", get(handlers::devices))
         .route("/v1/devices/{id}/revoke", post(handlers::revoke))
+        .route("/v1/keys", get(handlers::keys).post(handlers::put_keys))
         .route("/metrics", get(handlers::metrics))
         .fallback(handlers::not_found)
         .with_state(state.clone())
@@ -166,7 +167,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Counts every answer by route name and status class, and error answers by code.
 async fn count(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let route = metrics::route_name(req.uri().path());
+    let route = metrics::route_name(req.method().as_str(), req.uri().path());
     let response = next.run(req).await;
     let refusal = response.extensions().get::<reply::Refusal>().map(|r| r.0);
     st.inner.metrics.request(route, response.status().as_u16(), refusal);

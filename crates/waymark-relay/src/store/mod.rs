@@ -9,7 +9,7 @@ pub mod sqlite;
 use std::fmt;
 
 use jiff::Timestamp;
-use waymark_sync_proto::wire::{Accepted, DeviceInfo, PullEntry, PushEntry, WireDeviceStatus, WireRole};
+use waymark_sync_proto::wire::{Accepted, DeviceInfo, KeyEnvelope, PullEntry, PushEntry, WireDeviceStatus, WireRole};
 
 use crate::audit::AuditRecord;
 use crate::error::Result;
@@ -74,6 +74,18 @@ pub struct PullPage {
     pub next_after: u64,
     pub more: bool,
     pub purge: Vec<String>,
+    /// The highest key epoch stored for the device (`put_envelopes`), if any: a device
+    /// holding less fetches its envelopes before opening the page.
+    pub key_epoch: Option<u32>,
+}
+
+/// Relay-wide totals for the gauges of `GET /metrics`: no id, name or per-team figure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Census {
+    pub teams: u64,
+    pub devices_pending: u64,
+    pub devices_active: u64,
+    pub devices_revoked: u64,
 }
 
 /// Who revokes a device: the operator (any team) or a supervisor device (its team).
@@ -92,9 +104,17 @@ pub trait RelayStore: Send + Sync + fmt::Debug {
     fn authenticate(&self, token_hash: &str) -> Result<Option<DeviceAuth>>;
 
     /// Redeems invitation `invite_id` if `check_hash` matches and it is unused and
-    /// unexpired: marks it used, activates its device with `token_hash`.
+    /// unexpired: marks it used, activates its device with `token_hash` and keeps the
+    /// device's `public_key` (already validated), if it sent one.
     /// `RelayError::InviteInvalid` otherwise.
-    fn enroll(&self, invite_id: &str, check_hash: &str, token_hash: &str, now: Timestamp) -> Result<Enrollment>;
+    fn enroll(
+        &self,
+        invite_id: &str,
+        check_hash: &str,
+        token_hash: &str,
+        public_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Enrollment>;
 
     /// Stores an invitation and its pending device in `by`'s team.
     fn invite(&self, by: &DeviceAuth, invitation: &NewInvitation, now: Timestamp) -> Result<()>;
@@ -111,8 +131,24 @@ pub trait RelayStore: Send + Sync + fmt::Debug {
     /// exist or, for a device actor, belongs to another team.
     fn revoke(&self, actor: Actor<'_>, device_id: &str, now: Timestamp) -> Result<()>;
 
-    /// Every device of a team, oldest first.
+    /// Every device of a team, oldest first, with its public key and the highest key
+    /// epoch stored for it.
     fn devices(&self, team_id: &str) -> Result<Vec<DeviceInfo>>;
+
+    /// Stores key envelopes from `by`, all or none, replacing any stored for the same
+    /// device and epoch; returns how many were stored. `by` must be an active
+    /// supervisor (`RelayError::Forbidden`; `RelayError::DeviceRevoked` if it was
+    /// revoked meanwhile). Every envelope's device must be an enrolled, unrevoked device
+    /// of `by`'s team: `RelayError::NotFound` if it does not exist or belongs to another
+    /// team (as for `revoke`), `RelayError::Forbidden` if it is pending or revoked.
+    fn put_envelopes(&self, by: &DeviceAuth, envelopes: &[KeyEnvelope], now: Timestamp) -> Result<usize>;
+
+    /// The envelopes sealed to `by`'s own device with an epoch above `after`, lowest
+    /// epoch first (at most `wire::MAX_ENVELOPES`).
+    fn envelopes(&self, by: &DeviceAuth, after: u32) -> Result<Vec<KeyEnvelope>>;
+
+    /// Relay-wide totals of teams and devices by status, in one query.
+    fn census(&self) -> Result<Census>;
 
     /// Appends audit records (refusals seen by the HTTP layer).
     fn record(&self, events: &[AuditRecord]) -> Result<()>;

@@ -12,6 +12,7 @@
 //! `audience_events` at the seq of the entry that made it, so that a pull can tell a
 //! device which documents it left.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -19,9 +20,11 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
-use waymark_sync_proto::wire::{Accepted, Audience, DeviceInfo, PullEntry, PushEntry, WireDeviceStatus, WireRole};
+use waymark_sync_proto::wire::{
+    Accepted, Audience, DeviceInfo, KeyEnvelope, MAX_ENVELOPES, PullEntry, PushEntry, WireDeviceStatus, WireRole,
+};
 
-use super::{Actor, DeviceAuth, Enrollment, NewInvitation, NewTeam, PullPage, PullQuery, RelayStore};
+use super::{Actor, Census, DeviceAuth, Enrollment, NewInvitation, NewTeam, PullPage, PullQuery, RelayStore};
 use crate::audit::AuditRecord;
 use crate::clock::{from_ms, rfc3339, to_ms};
 use crate::error::{RelayError, Result};
@@ -37,7 +40,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// walks it in bounded steps instead of one long request.
 const SCAN_WINDOW: u64 = 50_000;
 
-const SCHEMA_VERSION: i64 = 1;
+/// 1: the first relay. 2: `devices.public_key` and `key_envelopes`.
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS teams (
@@ -56,7 +60,8 @@ CREATE TABLE IF NOT EXISTS devices (
     created_at INTEGER NOT NULL,
     enrolled_at INTEGER,
     last_sync_at INTEGER,
-    revoked_at INTEGER
+    revoked_at INTEGER,
+    public_key TEXT
 );
 CREATE INDEX IF NOT EXISTS devices_team ON devices(team_id, created_at);
 CREATE TABLE IF NOT EXISTS invitations (
@@ -102,6 +107,14 @@ CREATE TABLE IF NOT EXISTS audience_events (
     new_devices TEXT NOT NULL,
     PRIMARY KEY (team_id, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS key_envelopes (
+    team_id TEXT NOT NULL REFERENCES teams(id),
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    epoch INTEGER NOT NULL,
+    sealed TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (device_id, epoch)
+);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at INTEGER NOT NULL,
@@ -174,6 +187,10 @@ fn parse_status(text: &str) -> Result<WireDeviceStatus> {
 
 fn seq_u64(seq: i64) -> Result<u64> {
     u64::try_from(seq).map_err(|_| RelayError::Internal("negative sequence number".into()))
+}
+
+fn epoch_u32(epoch: i64) -> Result<u32> {
+    u32::try_from(epoch).map_err(|_| RelayError::Internal(format!("stored key epoch {epoch} is out of range")))
 }
 
 fn seq_i64(seq: u64) -> i64 {
@@ -313,6 +330,12 @@ fn migrate(conn: &mut Connection) -> Result<()> {
             "the database has schema version {version}; this relay knows up to {SCHEMA_VERSION}"
         )));
     }
+    // `SCHEMA` is the current schema; a database made by an older relay first gains
+    // what its tables lack (new tables come from `SCHEMA` itself). Version 0 is a new,
+    // empty file.
+    if (1..2).contains(&version) {
+        tx.execute_batch("ALTER TABLE devices ADD COLUMN public_key TEXT;")?;
+    }
     tx.execute_batch(SCHEMA)?;
     // The pull relies on SQLite's JSON functions.
     let _: i64 = tx.query_row("SELECT json_valid('[]')", [], |r| r.get(0))?;
@@ -383,7 +406,14 @@ impl RelayStore for SqliteStore {
         .transpose()
     }
 
-    fn enroll(&self, invite_id: &str, check_hash: &str, token_hash: &str, now: Timestamp) -> Result<Enrollment> {
+    fn enroll(
+        &self,
+        invite_id: &str,
+        check_hash: &str,
+        token_hash: &str,
+        public_key: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Enrollment> {
         let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let now_ms = to_ms(now);
@@ -422,14 +452,15 @@ impl RelayStore for SqliteStore {
             params![invite_id, now_ms],
         )?;
         tx.execute(
-            "UPDATE devices SET status = 'active', token_hash = ?2, enrolled_at = ?3 WHERE id = ?1",
-            params![device_id, token_hash, now_ms],
+            "UPDATE devices SET status = 'active', token_hash = ?2, enrolled_at = ?3, public_key = ?4 WHERE id = ?1",
+            params![device_id, token_hash, now_ms, public_key],
         )?;
         insert_audit(
             &tx,
             &AuditRecord::new(now, "enroll", Some(&team_id), Some(&device_id))
                 .detail("role", role.as_str())
-                .detail("invite", invite_id),
+                .detail("invite", invite_id)
+                .detail("public_key", public_key.is_some()),
         )?;
         tx.commit()?;
         Ok(Enrollment { device_id, team_id, role: parse_role(&role)?, label, sealed })
@@ -641,8 +672,9 @@ impl RelayStore for SqliteStore {
     fn devices(&self, team_id: &str) -> Result<Vec<DeviceInfo>> {
         let conn = self.reader();
         let mut stmt = conn.prepare(
-            "SELECT id, role, label, status, created_at, enrolled_at, last_sync_at, revoked_at
-             FROM devices WHERE team_id = ?1 ORDER BY created_at, id",
+            "SELECT d.id, d.role, d.label, d.status, d.created_at, d.enrolled_at, d.last_sync_at, d.revoked_at,
+                    d.public_key, (SELECT MAX(k.epoch) FROM key_envelopes k WHERE k.device_id = d.id)
+             FROM devices d WHERE d.team_id = ?1 ORDER BY d.created_at, d.id",
         )?;
         let rows = stmt.query_map(params![team_id], |r| {
             Ok((
@@ -654,11 +686,13 @@ impl RelayStore for SqliteStore {
                 r.get::<_, Option<i64>>(5)?,
                 r.get::<_, Option<i64>>(6)?,
                 r.get::<_, Option<i64>>(7)?,
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, Option<i64>>(9)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (device_id, role, label, status, created, enrolled, synced, revoked) = row?;
+            let (device_id, role, label, status, created, enrolled, synced, revoked, public_key, key_epoch) = row?;
             out.push(DeviceInfo {
                 device_id,
                 role: parse_role(&role)?,
@@ -668,11 +702,105 @@ impl RelayStore for SqliteStore {
                 enrolled_at: enrolled.map(rfc3339).transpose()?,
                 last_sync_at: synced.map(rfc3339).transpose()?,
                 revoked_at: revoked.map(rfc3339).transpose()?,
-                public_key: None,
-                key_epoch: None,
+                public_key,
+                key_epoch: key_epoch.map(epoch_u32).transpose()?,
             });
         }
         Ok(out)
+    }
+
+    fn put_envelopes(&self, by: &DeviceAuth, envelopes: &[KeyEnvelope], now: Timestamp) -> Result<usize> {
+        let mut conn = self.writer();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now_ms = to_ms(now);
+        let team = by.team_id.as_str();
+        // The caller as it stands now, not as it was when its token was checked.
+        let caller: Option<(String, String)> = tx
+            .query_row(
+                "SELECT role, status FROM devices WHERE id = ?1 AND team_id = ?2",
+                params![by.device_id, team],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let refused = || RelayError::Forbidden("only an active supervisor device may store key envelopes".into());
+        let Some((role, status)) = caller else { return Err(refused()) };
+        match parse_status(&status)? {
+            WireDeviceStatus::Revoked => return Err(RelayError::DeviceRevoked),
+            WireDeviceStatus::Active if parse_role(&role)? == WireRole::Supervisor => {}
+            _ => return Err(refused()),
+        }
+        let mut epochs = BTreeSet::new();
+        for envelope in envelopes {
+            let target: Option<(String, String)> = tx
+                .query_row("SELECT team_id, status FROM devices WHERE id = ?1", params![envelope.device_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            match target {
+                Some((target_team, status)) if target_team == team => {
+                    if parse_status(&status)? != WireDeviceStatus::Active {
+                        return Err(RelayError::Forbidden(format!(
+                            "device {} is {status}: key envelopes go only to enrolled, unrevoked devices",
+                            envelope.device_id
+                        )));
+                    }
+                }
+                _ => return Err(RelayError::NotFound(format!("no device {}", envelope.device_id))),
+            }
+            tx.execute(
+                "INSERT INTO key_envelopes (team_id, device_id, epoch, sealed, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (device_id, epoch) DO UPDATE SET sealed = excluded.sealed, created_at = excluded.created_at",
+                params![team, envelope.device_id, envelope.epoch, envelope.sealed, now_ms],
+            )?;
+            epochs.insert(envelope.epoch);
+        }
+        insert_audit(
+            &tx,
+            &AuditRecord::new(now, "keys", Some(team), Some(&by.device_id))
+                .detail("epochs", epochs.into_iter().collect::<Vec<_>>())
+                .detail("envelopes", envelopes.len()),
+        )?;
+        tx.commit()?;
+        Ok(envelopes.len())
+    }
+
+    fn envelopes(&self, by: &DeviceAuth, after: u32) -> Result<Vec<KeyEnvelope>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT device_id, epoch, sealed FROM key_envelopes
+             WHERE device_id = ?1 AND team_id = ?2 AND epoch > ?3
+             ORDER BY epoch LIMIT ?4",
+        )?;
+        let limit = i64::try_from(MAX_ENVELOPES).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![by.device_id, by.team_id, after, limit], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (device_id, epoch, sealed) = row?;
+            out.push(KeyEnvelope { device_id, epoch: epoch_u32(epoch)?, sealed });
+        }
+        Ok(out)
+    }
+
+    fn census(&self) -> Result<Census> {
+        let conn = self.reader();
+        let (teams, pending, active, revoked): (i64, i64, i64, i64) = conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM teams),
+                    COUNT(CASE WHEN status = 'pending' THEN 1 END),
+                    COUNT(CASE WHEN status = 'active' THEN 1 END),
+                    COUNT(CASE WHEN status = 'revoked' THEN 1 END)
+             FROM devices",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let count = |n: i64| u64::try_from(n).map_err(|_| RelayError::Internal("a negative count".into()));
+        Ok(Census {
+            teams: count(teams)?,
+            devices_pending: count(pending)?,
+            devices_active: count(active)?,
+            devices_revoked: count(revoked)?,
+        })
     }
 
     fn record(&self, events: &[AuditRecord]) -> Result<()> {
@@ -750,9 +878,16 @@ fn read_page(conn: &Connection, by: &DeviceAuth, query: &PullQuery) -> Result<Pu
         .query_row("SELECT seq FROM teams WHERE id = ?1", params![team], |r| r.get(0))
         .optional()?
         .ok_or_else(|| RelayError::Internal("the device's team is missing".into()))?;
+    let key_epoch = device_key_epoch(conn, by)?;
     let after = seq_i64(query.after);
     if after >= latest {
-        return Ok(PullPage { entries: Vec::new(), next_after: query.after, more: false, purge: Vec::new() });
+        return Ok(PullPage {
+            entries: Vec::new(),
+            next_after: query.after,
+            more: false,
+            purge: Vec::new(),
+            key_epoch,
+        });
     }
     let hi = latest.min(after.saturating_add(seq_i64(SCAN_WINDOW)));
     let limit = usize::try_from(query.limit.max(1)).unwrap_or(usize::MAX);
@@ -795,5 +930,15 @@ fn read_page(conn: &Connection, by: &DeviceAuth, query: &PullQuery) -> Result<Pu
             purge.push(row?);
         }
     }
-    Ok(PullPage { entries, next_after, more, purge })
+    Ok(PullPage { entries, next_after, more, purge, key_epoch })
+}
+
+/// The highest key epoch stored for `by`'s device (one primary-key lookup).
+fn device_key_epoch(conn: &Connection, by: &DeviceAuth) -> Result<Option<u32>> {
+    let epoch: Option<i64> = conn.query_row(
+        "SELECT MAX(epoch) FROM key_envelopes WHERE device_id = ?1 AND team_id = ?2",
+        params![by.device_id, by.team_id],
+        |r| r.get(0),
+    )?;
+    epoch.map(epoch_u32).transpose()
 }

@@ -138,6 +138,13 @@ impl Relay {
         self.post("/v1/enroll", None, &json!({"v": 1, "invite": code.invite, "check": code.check})).await
     }
 
+    /// Enrolls with a code, sending the device's public key.
+    pub async fn enroll_with_key(&self, code: &str, public_key: &str) -> (StatusCode, Value) {
+        let code: InviteCode = code.parse().expect("code");
+        let body = json!({"v": 1, "invite": code.invite, "check": code.check, "public_key": public_key});
+        self.post("/v1/enroll", None, &body).await
+    }
+
     /// A team with an enrolled first supervisor.
     pub async fn team(&self) -> Dev {
         let (_, code) = self.create_team();

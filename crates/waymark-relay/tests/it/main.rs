@@ -7,6 +7,7 @@ mod common;
 mod auth;
 mod cli;
 mod crash;
+mod keys;
 mod limits;
 mod sync;
 mod tls;

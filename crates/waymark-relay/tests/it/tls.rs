@@ -85,7 +85,9 @@ fn a_device_syncs_over_tls_with_the_certificate_it_was_told_to_trust() {
         .filter(|r| r["action"] == "push")
         .map(|r| r["entries"].as_u64().expect("entries"))
         .sum();
-    assert_eq!(stored, synced.pushed as u64, "the relay has every entry");
+    // Record changes plus the supervisor's own audit entries.
+    let pushed = (synced.pushed + synced.audit_pushed) as u64;
+    assert_eq!(stored, pushed, "the relay has every entry");
 
     // A second device, invited over TLS and enrolled by hand to know its token.
     let invite = rt.block_on(sup.device_invite("outreach", LABEL)).expect("invites over TLS");
@@ -117,13 +119,33 @@ fn a_device_syncs_over_tls_with_the_certificate_it_was_told_to_trust() {
     // The counters moved with the sync ...
     assert_eq!(sample(&text, "waymark_relay_enrollments_total"), 2, "{text}");
     assert!(sample(&text, "waymark_relay_pushes_total") >= 1, "{text}");
-    assert_eq!(sample(&text, "waymark_relay_entries_pushed_total"), synced.pushed as u64, "{text}");
+    assert_eq!(sample(&text, "waymark_relay_entries_pushed_total"), pushed, "{text}");
     assert!(sample(&text, "waymark_relay_pulls_total") >= 2, "{text}");
     assert!(sample(&text, "waymark_relay_entries_pulled_total") >= synced.pushed as u64, "{text}");
     assert!(sample(&text, "waymark_relay_requests_total{route=\"push\",status=\"2xx\"}") >= 1, "{text}");
     assert!(sample(&text, "waymark_relay_requests_total{route=\"enroll\",status=\"2xx\"}") == 2, "{text}");
     assert!(sample(&text, "waymark_relay_tls_failures_total") >= 1, "the untrusting device hung up: {text}");
-    // ... and hold nothing personal, no id, token, code or name.
+    // The gauges, read from the store at the scrape: one team, its two enrolled devices.
+    assert_eq!(sample(&text, "waymark_relay_teams"), 1, "{text}");
+    assert_eq!(sample(&text, "waymark_relay_devices{status=\"active\"}"), 2, "{text}");
+    assert_eq!(sample(&text, "waymark_relay_devices{status=\"pending\"}"), 0, "{text}");
+    assert_eq!(sample(&text, "waymark_relay_devices{status=\"revoked\"}"), 0, "{text}");
+    // ... and hold nothing personal, no id, token, code or name; every label of a gauge
+    // comes from the fixed set.
+    for line in text.lines().filter(|l| l.starts_with("waymark_relay_teams") || l.starts_with("waymark_relay_devices"))
+    {
+        let series = line.rsplit_once(' ').map_or(line, |(series, _)| series);
+        assert!(
+            [
+                "waymark_relay_teams",
+                "waymark_relay_devices{status=\"pending\"}",
+                "waymark_relay_devices{status=\"active\"}",
+                "waymark_relay_devices{status=\"revoked\"}",
+            ]
+            .contains(&series),
+            "{line}"
+        );
+    }
     let sup_id = view.device_id.to_string();
     for secret in [PERSON, TEAM, LABEL, &team_id, &sup_id, &device_id, &token, &team_code, &invite.code, &parsed.invite]
     {

@@ -71,6 +71,7 @@ fn push_and_pull_responses_are_frozen() {
             more: true,
             purge: vec!["goneDoc".into()],
             server_time: "2026-11-23T12:00:00Z".into(),
+            key_epoch: None,
         },
     );
 }
@@ -115,7 +116,7 @@ fn sealed_formats_are_frozen_and_still_open() {
     let k = keys();
     let sealed =
         k.seal(KeyClass::Case, [9; 24], "person:00000000-0000-4000-8000-000000000002", b"change").expect("seal");
-    let payload = InvitationPayload { team_id: "team".into(), keys: k.for_role(WireRole::Officer) };
+    let payload = InvitationPayload { team_id: "team".into(), keys: k.for_role(WireRole::Officer), earlier: vec![] };
     let invitation = seal_invitation(&payload, "secretsecret", "checkcheck", [3; 24]).expect("seal");
     #[derive(Debug, PartialEq, Serialize, serde::Deserialize)]
     struct Sealed {
@@ -129,4 +130,68 @@ fn sealed_formats_are_frozen_and_still_open() {
         ("person:00000000-0000-4000-8000-000000000002".into(), b"change".to_vec())
     );
     assert_eq!(open_invitation(&invitation, "secretsecret", "checkcheck").expect("opens"), payload);
+}
+
+#[test]
+fn key_envelope_formats_are_frozen() {
+    let request = EnrollRequest {
+        v: 1,
+        invite: "aaaaaaaaaaaaaaaa".into(),
+        check: "bbbbbbbbbbbbbbbb".into(),
+        public_key: Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8".into()),
+    };
+    request.validate().expect("a valid enrollment with a public key");
+    golden("enroll_request_public_key.json", &request);
+    let envelopes = vec![
+        KeyEnvelope {
+            device_id: "00000000-0000-4000-8000-0000000000aa".into(),
+            epoch: 2,
+            sealed: "c2VhbGVkLWFh".into(),
+        },
+        KeyEnvelope {
+            device_id: "00000000-0000-4000-8000-0000000000bb".into(),
+            epoch: 2,
+            sealed: "c2VhbGVkLWJi".into(),
+        },
+    ];
+    let put = PutKeysRequest { v: 1, envelopes: envelopes.clone() };
+    put.validate().expect("a valid key upload");
+    golden("put_keys_request.json", &put);
+    golden("put_keys_response.json", &PutKeysResponse { v: 1, stored: 2 });
+    golden("keys_response.json", &KeysResponse { v: 1, envelopes: envelopes[..1].to_vec() });
+}
+
+#[test]
+fn device_list_format_is_frozen() {
+    let with_key = DeviceInfo {
+        device_id: "00000000-0000-4000-8000-0000000000aa".into(),
+        role: WireRole::Outreach,
+        label: "Dee phone".into(),
+        status: WireDeviceStatus::Active,
+        created_at: "2026-11-23T12:00:00Z".into(),
+        enrolled_at: Some("2026-11-23T12:05:00Z".into()),
+        last_sync_at: Some("2026-11-23T13:00:00Z".into()),
+        revoked_at: None,
+        public_key: Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8".into()),
+        key_epoch: Some(3),
+    };
+    // A device enrolled before public keys: neither field is written.
+    let without = DeviceInfo {
+        device_id: "00000000-0000-4000-8000-0000000000bb".into(),
+        role: WireRole::Officer,
+        label: "Officer Diaz".into(),
+        status: WireDeviceStatus::Revoked,
+        created_at: "2026-11-20T09:00:00Z".into(),
+        enrolled_at: Some("2026-11-20T09:30:00Z".into()),
+        last_sync_at: None,
+        revoked_at: Some("2026-11-23T11:00:00Z".into()),
+        public_key: None,
+        key_epoch: None,
+    };
+    golden("device_list_response.json", &DeviceListResponse { v: 1, devices: vec![with_key, without] });
+    // An older relay's list, without the new fields, still reads.
+    let old = r#"{"v": 1, "devices": [{"device_id": "d", "role": "officer", "label": "x", "status": "active",
+        "created_at": "2026-11-20T09:00:00Z", "enrolled_at": null, "last_sync_at": null, "revoked_at": null}]}"#;
+    let parsed: DeviceListResponse = serde_json::from_str(old).expect("an older list parses");
+    assert_eq!((parsed.devices[0].public_key.as_deref(), parsed.devices[0].key_epoch), (None, None));
 }
