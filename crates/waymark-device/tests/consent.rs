@@ -156,3 +156,61 @@ fn an_officer_device_drops_cards_it_may_no_longer_hold() {
     assert_eq!(held, [false, true, true, true, false], "dropped from the store entirely");
     assert_eq!(officer.lookup("person", Some("check")).expect("lookup").len(), 3);
 }
+
+/// Hands every change `from` has made to `to`, as a sync would (team settings aside:
+/// each standalone device has its own team).
+fn deliver(from: &mut Device, to: &mut Device) {
+    for change in from.store().outbox(usize::MAX).expect("outbox") {
+        if change.doc.to_string().starts_with("team:") {
+            continue;
+        }
+        to.store().apply_remote(change.doc, &change.bytes).expect("apply");
+    }
+}
+
+fn shared(d: &mut Device, p: PersonId) -> bool {
+    card_of(d, p).and_then(|c| c.shared_with_officers_until).is_some()
+}
+
+#[test]
+fn a_duplicates_consents_speak_for_the_kept_person_after_a_merge() {
+    let (_dir, mut sup) = device(Role::Supervisor);
+    let keep = person(&mut sup, "Dana Whitfield");
+    let dup = person(&mut sup, "Dana W");
+    let consent = add(&mut sup, dup, "law_enforcement", None).expect("consent on the duplicate");
+    assert!(shared(&mut sup, dup) && !shared(&mut sup, keep));
+
+    sup.person_merge(&keep.to_string(), &dup.to_string()).expect("merge");
+    assert!(shared(&mut sup, keep), "the kept person's card is shared under the duplicate's consent");
+    assert!(!shared(&mut sup, dup), "the merged-away card shares nothing of its own");
+    let listed = sup.consent_list(&keep.to_string()).expect("list");
+    assert_eq!(listed.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(), vec![consent.id.clone()]);
+
+    let revoked = sup.consent_revoke(&consent.id).expect("revoke");
+    assert_eq!(revoked.person_id, keep.to_string(), "reported on the kept person");
+    assert!(!shared(&mut sup, keep), "revoking it withdraws the kept person's card");
+    assert!(sup.consent_list(&keep.to_string()).expect("list")[0].revoked_at.is_some());
+}
+
+#[test]
+fn a_revocation_made_offline_before_hearing_of_the_merge_still_withdraws_the_card() {
+    let (_a, mut sup) = device(Role::Supervisor);
+    let (_b, mut outreach) = device(Role::Outreach);
+    let keep = person(&mut sup, "Ray Okafor");
+    let dup = person(&mut sup, "Raymond O");
+    let consent = add(&mut sup, dup, "law_enforcement", None).expect("consent");
+    deliver(&mut sup, &mut outreach);
+
+    // Offline, at the same time: the supervisor merges, the outreach worker revokes.
+    sup.person_merge(&keep.to_string(), &dup.to_string()).expect("merge");
+    outreach.consent_revoke(&consent.id).expect("revoke on the duplicate");
+    assert!(shared(&mut sup, keep));
+
+    // Both sync; the next consent check on either case device withdraws the card.
+    deliver(&mut outreach, &mut sup);
+    deliver(&mut sup, &mut outreach);
+    assert_eq!(sup.apply_consent_expiry().expect("check"), 1);
+    assert!(!shared(&mut sup, keep), "no consent is in force for the merged person any more");
+    outreach.apply_consent_expiry().expect("check");
+    assert!(!shared(&mut outreach, keep));
+}
