@@ -93,6 +93,8 @@ pub enum RelayCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum DeviceCmd {
+    /// The team's devices: invited, enrolled and revoked (supervisor, online).
+    List,
     /// Invite a new device; prints the one-time code to enter on it.
     Invite {
         /// officer, outreach or supervisor.

@@ -302,6 +302,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 )
             })
         }
+        Command::Device(DeviceCmd::List) => {
+            let mut device = open(cli)?;
+            let list = runtime()?.block_on(device.device_list())?;
+            print(json, &list, |l| text::devices(l))
+        }
         Command::Device(DeviceCmd::Revoke { device_id }) => {
             let mut device = open(cli)?;
             let view = runtime()?.block_on(device.device_revoke(device_id))?;

@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use waymark_device::{
-    AuditView, CardView, EncounterView, InitView, MergeView, PersonAdded, PersonShow, PersonView, ReferralCreated,
-    ReferralView, RevokeView, TeamView,
+    AuditView, CardView, DeviceView, EncounterView, InitView, MergeView, PersonAdded, PersonShow, PersonView,
+    ReferralCreated, ReferralView, RevokeView, TeamView,
 };
 use waymark_domain::note::CaseNote;
 
@@ -193,6 +193,12 @@ pub fn team(t: &TeamView) -> String {
 }
 
 pub fn revoked(v: &RevokeView) -> String {
+    if v.rotation.pending {
+        return format!(
+            "device {} revoked; the relay could not be reached again to hand out new keys: the next sync does it",
+            v.device_id
+        );
+    }
     let mut out = format!(
         "device {} revoked; key epoch {} handed to {} device(s)",
         v.device_id, v.rotation.key_epoch, v.rotation.rekeyed
@@ -203,6 +209,16 @@ pub fn revoked(v: &RevokeView) -> String {
             "\nnot given the new keys (enrolled before devices had key pairs; re-enroll them): {}",
             v.rotation.not_rekeyed.join(", ")
         );
+    }
+    out
+}
+
+pub fn devices(list: &[DeviceView]) -> String {
+    let mut out = String::new();
+    for d in list {
+        let me = if d.this_device { "  (this device)" } else { "" };
+        let last = d.last_sync_at.as_deref().map(|t| format!("  last sync {t}")).unwrap_or_default();
+        let _ = writeln!(out, "{}  {}  {}  {}{last}{me}", d.device_id, d.role, d.status, d.label);
     }
     out
 }

@@ -45,7 +45,7 @@ pub use overview::{
     SyncFailure, SyncState,
 };
 pub use rotation::RotationView;
-pub use sync::{EnrollView, InviteView, RevokeView, SyncProgress, SyncView, TrustView};
+pub use sync::{DeviceView, EnrollView, InviteView, RevokeView, SyncProgress, SyncView, TrustView};
 pub use unlock::{LOCKOUT_AFTER, UNLOCK_FILE, UnlockState, WIPE_AFTER, lockout};
 pub use views::*;
 pub use waymark_domain::consent::{Consent, Party};

@@ -39,6 +39,9 @@ pub struct RotationView {
     /// Enrolled devices that could not be given it (enrolled before devices had
     /// key pairs): they can no longer read what is written from now on.
     pub not_rekeyed: Vec<String>,
+    /// The rotation could not be finished (the relay went away after the
+    /// revocation); it is finished at this device's next sync.
+    pub pending: bool,
 }
 
 pub(crate) fn secret_text(pair: &DeviceKeyPair) -> String {
@@ -137,7 +140,7 @@ impl Device {
             w.audit(audit)?;
             Ok(())
         })?;
-        Ok(RotationView { key_epoch: ring.epoch(), rekeyed, not_rekeyed })
+        Ok(RotationView { key_epoch: ring.epoch(), rekeyed, not_rekeyed, pending: false })
     }
 
     /// Seals the key epochs after the first to enrolled devices that lack them (a

@@ -27,6 +27,7 @@ use waymark_sync_proto::wire::{
 };
 
 use crate::error::{DeviceError, Result};
+use crate::rotation::RotationView;
 use crate::transport::Relay;
 use crate::{Device, system_clock, system_time_zone};
 use waymark_domain::role::Action;
@@ -49,12 +50,29 @@ pub struct EnrollView {
     pub role: String,
 }
 
+/// One of the team's devices (`device list`).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DeviceView {
+    pub device_id: String,
+    pub role: String,
+    pub label: String,
+    /// `pending` (invited), `active` (enrolled) or `revoked`.
+    pub status: String,
+    pub created_at: String,
+    pub enrolled_at: Option<String>,
+    pub last_sync_at: Option<String>,
+    pub revoked_at: Option<String>,
+    /// The newest key epoch the relay holds for it (1: the invitation's).
+    pub key_epoch: u32,
+    pub this_device: bool,
+}
+
 /// The answer of `device revoke`: the contract's two fields, then the key rotation.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RevokeView {
     pub device_id: String,
     pub revoked: bool,
-    pub rotation: crate::rotation::RotationView,
+    pub rotation: RotationView,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -269,8 +287,44 @@ impl Device {
             w.audit(audit)?;
             w.set_local(crate::rotation::LOCAL_ROTATE, "1")
         })?;
-        let rotation = self.finish_rotation(&relay).await?;
+        let rotation = match self.finish_rotation(&relay).await {
+            Ok(r) => r,
+            // Revoked all the same; the next sync finishes the rotation.
+            Err(DeviceError::RelayUnreachable(_)) => {
+                RotationView { key_epoch: self.keys()?.epoch(), pending: true, ..RotationView::default() }
+            }
+            Err(e) => return Err(e),
+        };
         Ok(RevokeView { device_id: answer.device_id, revoked: answer.revoked, rotation })
+    }
+
+    /// The team's devices as the relay knows them (supervisor, online).
+    pub async fn device_list(&mut self) -> Result<Vec<DeviceView>> {
+        self.require(Action::DeviceAdmin, "list the team's devices")?;
+        let relay = self.relay()?;
+        let answer: waymark_sync_proto::wire::DeviceListResponse = relay.get("/v1/devices").await?;
+        let me = self.device_id().to_string();
+        Ok(answer
+            .devices
+            .into_iter()
+            .map(|d| DeviceView {
+                this_device: d.device_id == me,
+                device_id: d.device_id,
+                role: d.role.as_str().to_owned(),
+                label: d.label,
+                status: match d.status {
+                    waymark_sync_proto::wire::WireDeviceStatus::Pending => "pending",
+                    waymark_sync_proto::wire::WireDeviceStatus::Active => "active",
+                    waymark_sync_proto::wire::WireDeviceStatus::Revoked => "revoked",
+                }
+                .to_owned(),
+                created_at: d.created_at,
+                enrolled_at: d.enrolled_at,
+                last_sync_at: d.last_sync_at,
+                revoked_at: d.revoked_at,
+                key_epoch: d.key_epoch.unwrap_or(1),
+            })
+            .collect())
     }
 
     /// Who may receive a document, and which key seals it.

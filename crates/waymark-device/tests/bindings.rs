@@ -43,6 +43,10 @@ fn generate(dir: &Path) {
         StartInput,
         EnrollInput,
         UnlockState,
+        ConsentInput,
+        ConsentRevoked,
+        Consent,
+        AuditView,
     );
 }
 

@@ -227,10 +227,22 @@ fn revoked_device_is_cut_off_and_wiped_while_the_rest_sync_on() {
     sync(&t.officer);
 
     t.officer.fails(&["device", "revoke", &t.outreach_id], 3);
+    t.officer.fails(&["device", "list"], 3);
+    let before = t.supervisor.ok(&["device", "list"]);
+    let status = |list: &Value, id: &str| {
+        arr(list, "device list").iter().find(|d| d["device_id"] == id).map(|d| d["status"].clone())
+    };
+    assert_eq!(status(&before, &t.officer_id), Some(Value::from("active")), "{before}");
     let out = t.supervisor.ok(&["device", "revoke", &t.officer_id]);
     assert_keys(&out, &["device_id", "revoked"]);
     assert_eq!(out["device_id"], t.officer_id.as_str());
     assert_eq!(out["revoked"], true);
+    assert_eq!(out["rotation"]["key_epoch"], 2, "the team's keys were rotated: {out}");
+    assert_eq!(out["rotation"]["rekeyed"], 1, "the outreach device got the new epoch: {out}");
+    let after = t.supervisor.ok(&["device", "list"]);
+    assert_eq!(status(&after, &t.officer_id), Some(Value::from("revoked")), "{after}");
+    let me = arr(&after, "device list").iter().find(|d| d["this_device"] == true).cloned();
+    assert_eq!(me.map(|d| d["device_id"].clone()), Some(Value::from(t.supervisor_id.as_str())));
 
     // Its next contact with the relay is refused, and it wipes its store.
     let line = t.officer.fails(&["sync"], 4);
@@ -256,6 +268,7 @@ fn revoked_device_is_cut_off_and_wiped_while_the_rest_sync_on() {
     assert!(arr(&persons, "person list").iter().any(|p| p["id"] == person["id"]), "{persons}");
     let idle = sync(&t.supervisor);
     assert_eq!((n(&idle, "pushed"), n(&idle, "pulled")), (0, 0), "an idle sync: {idle}");
+    assert_eq!(n(&pushed, "key_epoch"), 2, "the outreach device sealed with the new epoch: {pushed}");
 }
 
 #[test]
