@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 . scripts/lib.sh
 # procps: the relay tests send SIGTERM with kill(1). chromium: the browser tests.
-ensure_packages build-essential pkg-config procps chromium "${TAURI_PACKAGES[@]}"
+# openssl: the app's TLS test makes its relay a self-signed certificate.
+ensure_packages build-essential pkg-config procps chromium openssl "${TAURI_PACKAGES[@]}"
 command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
 
 export CARGO_TERM_COLOR=never

@@ -8,7 +8,7 @@ fn main() {
 }
 
 /// Every command of src/commands.rs, in the order the file defines them.
-const COMMANDS: [&str; 25] = [
+const COMMANDS: [&str; 29] = [
     "session",
     "start",
     "enroll",
@@ -34,4 +34,8 @@ const COMMANDS: [&str; 25] = [
     "referral_list",
     "referral_update",
     "lookup",
+    "consent_add",
+    "consent_revoke",
+    "consent_list",
+    "audit_log",
 ];

@@ -3,9 +3,10 @@
 
 use tauri::{AppHandle, State};
 use waymark_device::{
-    CardView, CaseNote, Device, DeviceError, EncounterInput, EncounterView, EnrollInput, HomeView, IdView, PersonAdded,
-    PersonInput, PersonShow, PersonView, ReferralCheck, ReferralCreated, ReferralInput, ReferralView, SessionView,
-    StartInput, StatusView, SyncState, SyncView, TeamView, Timestamp, UnlockState,
+    AuditView, CardView, CaseNote, Consent, ConsentInput, ConsentRevoked, Device, DeviceError, EncounterInput,
+    EncounterView, EnrollInput, HomeView, IdView, PersonAdded, PersonInput, PersonShow, PersonView, ReferralCheck,
+    ReferralCreated, ReferralInput, ReferralView, SessionView, StartInput, StatusView, SyncState, SyncView, TeamView,
+    Timestamp, UnlockState,
 };
 
 use crate::background;
@@ -185,6 +186,31 @@ pub async fn referral_update(state: State<'_, AppState>, id: String, status: Str
 #[tauri::command]
 pub async fn lookup(state: State<'_, AppState>, query: String, reason: Option<String>) -> ApiResult<Vec<CardView>> {
     state.read(|d| d.lookup(&query, reason.as_deref())).await
+}
+
+/// Records a release of information; one covering law enforcement shares the person's
+/// card with every officer while it is in force.
+#[tauri::command]
+pub async fn consent_add(state: State<'_, AppState>, input: ConsentInput) -> ApiResult<IdView> {
+    state.write(|d| d.consent_add(input)).await
+}
+
+/// Revokes a consent; a card it shared is withdrawn from officers at the next sync.
+#[tauri::command]
+pub async fn consent_revoke(state: State<'_, AppState>, id: String) -> ApiResult<ConsentRevoked> {
+    state.write(|d| d.consent_revoke(&id)).await
+}
+
+#[tauri::command]
+pub async fn consent_list(state: State<'_, AppState>, person: String) -> ApiResult<Vec<Consent>> {
+    state.read(|d| d.consent_list(&person)).await
+}
+
+/// The audit trail (supervisor): every device's entries this device holds, oldest
+/// first, each chain verified (`chain` says where one was changed or has a gap).
+#[tauri::command]
+pub async fn audit_log(state: State<'_, AppState>) -> ApiResult<Vec<AuditView>> {
+    state.read(|d| d.audit_log()).await
 }
 
 /// Runs CPU-heavy work (the passphrase's Argon2id) off the async threads.

@@ -58,6 +58,10 @@ pub fn run() {
             commands::referral_list,
             commands::referral_update,
             commands::lookup,
+            commands::consent_add,
+            commands::consent_revoke,
+            commands::consent_list,
+            commands::audit_log,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -2,7 +2,7 @@
 // devices, and the real Tauri app (debug build) under Xvfb, driven over WebDriver by
 // tauri-driver + WebKitWebDriver. Binaries come from the shared cargo target folder.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -60,21 +60,76 @@ async function until(check: () => Promise<boolean>, what: string, ms = 20_000): 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+export interface WorldOptions {
+  /**
+   * Serve HTTPS with a self-signed certificate for 127.0.0.1 made for the run (the
+   * `openssl` CLI); the CLI supervisor enrolls with `--ca-cert`.
+   */
+  tls?: boolean;
+}
+
+/** The relay's TLS certificate and key, as files and the certificate's PEM text. */
+export interface RelayCertificate {
+  certFile: string;
+  keyFile: string;
+  pem: string;
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1 (and localhost), P-256, valid two days. It
+ * says CA:FALSE: devices refuse a CA's certificate as the relay's own.
+ */
+export async function selfSignedCertificate(dir: string): Promise<RelayCertificate> {
+  mkdirSync(dir, { recursive: true });
+  const certFile = join(dir, 'relay-cert.pem');
+  const keyFile = join(dir, 'relay-key.pem');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+  ]);
+  return { certFile, keyFile, pem: readFileSync(certFile, 'utf8') };
+}
+
 export class World {
   readonly dir = mkdtempSync(join(tmpdir(), 'waymark-e2e-'));
   relayUrl = '';
+  /** The relay's certificate, with `tls`. */
+  certificate: RelayCertificate | null = null;
   private children: ChildProcess[] = [];
+
+  constructor(private readonly options: WorldOptions = {}) {}
 
   /** Starts the relay and makes a team whose supervisor is a CLI device. */
   async start(): Promise<void> {
-    const relay = spawn(join(BIN_DIR, 'waymark-relay'), ['serve', '--data', join(this.dir, 'relay'), '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const args = ['serve', '--data', join(this.dir, 'relay'), '--listen', '127.0.0.1:0'];
+    if (this.options.tls) {
+      this.certificate = await selfSignedCertificate(join(this.dir, 'tls'));
+      args.push('--tls-cert', this.certificate.certFile, '--tls-key', this.certificate.keyFile);
+    }
+    const relay = spawn(join(BIN_DIR, 'waymark-relay'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.push(relay);
     this.relayUrl = (await waitFor(relay, /listening on (\S+)/, 'relay')).trim();
     const team = await this.relayCli(['team', 'create', '--data', join(this.dir, 'relay'), '--name', 'E2E team', '--json']);
     const code = (JSON.parse(team) as { code: string }).code;
-    await this.cli('supervisor', ['enroll', '--relay', this.relayUrl, '--code', code]);
+    const trust = this.certificate ? ['--ca-cert', this.certificate.certFile] : [];
+    await this.cli('supervisor', ['enroll', '--relay', this.relayUrl, '--code', code, ...trust]);
   }
 
   async relayCli(args: string[]): Promise<string> {

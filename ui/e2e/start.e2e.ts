@@ -31,7 +31,9 @@ describe('first run', () => {
       await page.getByTestId('start-ca-toggle').tap();
       await page.getByTestId('start-ca').fill('not a certificate');
       await page.getByTestId('start-submit').tap();
-      await expect.poll(() => page.getByTestId('start-error').innerText()).toContain('not a PEM certificate');
+      await expect.poll(() => page.getByTestId('start-error').innerText()).toContain(
+        'What is pasted under “Relay certificate” is not a certificate.',
+      );
       expect((await session(page)).phase).toBe('new');
     } finally {
       await app.close();

@@ -341,6 +341,15 @@ pub struct TeamSetArgs {
     pub precision: Option<String>,
     #[arg(long, allow_negative_numbers = true)]
     pub lock_minutes: Option<i64>,
+    /// exact, 100m or 1km: the finest precision an export of contact locations may have.
+    #[arg(long)]
+    pub export_precision: Option<String>,
+    /// exclude or deidentify: HMIS export of persons without a consent covering HMIS.
+    #[arg(long)]
+    pub hmis_without_consent: Option<String>,
+    /// Days without contact after which a participant is listed for follow-up (14-365).
+    #[arg(long, allow_negative_numbers = true)]
+    pub inactive_days: Option<i64>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -281,6 +281,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 time_zone: a.time_zone.clone(),
                 location_precision: a.precision.clone(),
                 lock_minutes: a.lock_minutes,
+                export_precision: a.export_precision.clone(),
+                hmis_without_consent: a.hmis_without_consent.clone(),
+                inactive_days: a.inactive_days,
             };
             let view = device.team_set(input)?;
             print(json, &view, text::team)

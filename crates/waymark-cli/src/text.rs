@@ -178,12 +178,16 @@ pub fn cards(list: &[CardView]) -> String {
 
 pub fn team(t: &TeamView) -> String {
     let mut out = format!(
-        "{}\n  time zone: {}\n  intake window: {} days\n  catchment: {}\n  location precision: {}\n",
+        "{}\n  time zone: {}\n  intake window: {} days\n  catchment: {}\n  location precision: {}\n  \
+         export precision: {}\n  HMIS without consent: {}\n  follow up after {} days without contact\n",
         t.name,
         t.time_zone,
         t.intake_days,
         if t.catchment.is_some() { "set" } else { "none" },
-        t.location_precision
+        t.location_precision,
+        t.export_precision,
+        t.hmis_without_consent,
+        t.inactive_days
     );
     out.push_str("  exclusions:\n");
     for e in &t.exclusions {

@@ -142,6 +142,9 @@ pub struct TeamInput {
     pub time_zone: Option<String>,
     pub location_precision: Option<String>,
     pub lock_minutes: Option<i64>,
+    pub export_precision: Option<String>,
+    pub hmis_without_consent: Option<String>,
+    pub inactive_days: Option<i64>,
 }
 
 /// An open device: its store, its identity and its clock.
@@ -1028,6 +1031,15 @@ fn apply_team_input(team: &mut TeamSettings, input: &TeamInput) -> Result<()> {
     }
     if let Some(m) = input.lock_minutes {
         team.lock_minutes = team::lock_minutes(m)?;
+    }
+    if let Some(p) = &input.export_precision {
+        team.export_precision = p.parse::<Precision>()?;
+    }
+    if let Some(p) = &input.hmis_without_consent {
+        team.hmis_without_consent = p.parse()?;
+    }
+    if let Some(d) = input.inactive_days {
+        team.inactive_days = team::inactive_days(d)?;
     }
     Ok(())
 }

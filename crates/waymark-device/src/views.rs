@@ -269,6 +269,9 @@ pub struct TeamView {
     pub services: Vec<Entry>,
     pub location_precision: String,
     pub lock_minutes: u8,
+    pub export_precision: String,
+    pub hmis_without_consent: String,
+    pub inactive_days: u16,
 }
 
 impl From<TeamSettings> for TeamView {
@@ -282,6 +285,9 @@ impl From<TeamSettings> for TeamView {
             services: t.services,
             location_precision: t.location_precision.as_str().into(),
             lock_minutes: t.lock_minutes,
+            export_precision: t.export_precision.as_str().into(),
+            hmis_without_consent: t.hmis_without_consent.as_str().into(),
+            inactive_days: t.inactive_days,
         }
     }
 }

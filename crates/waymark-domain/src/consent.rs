@@ -29,10 +29,12 @@ pub enum Party {
     Prosecutor,
     Housing,
     Medical,
+    /// The Continuum of Care's HMIS (the `export hmis` files).
+    Hmis,
 }
 
 impl Party {
-    pub const ALL: [Party; 4] = [Party::LawEnforcement, Party::Prosecutor, Party::Housing, Party::Medical];
+    pub const ALL: [Party; 5] = [Party::LawEnforcement, Party::Prosecutor, Party::Housing, Party::Medical, Party::Hmis];
 
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -40,6 +42,7 @@ impl Party {
             Party::Prosecutor => "prosecutor",
             Party::Housing => "housing",
             Party::Medical => "medical",
+            Party::Hmis => "hmis",
         }
     }
 
@@ -50,6 +53,7 @@ impl Party {
             Party::Prosecutor => "coordination of the participant's diversion with the prosecutor's office",
             Party::Housing => "housing placement and support",
             Party::Medical => "continuity of medical care",
+            Party::Hmis => "reporting to the Continuum of Care's Homeless Management Information System",
         }
     }
 
@@ -62,6 +66,7 @@ impl Party {
             Party::Prosecutor => "program participation, status and referral outcome",
             Party::Housing => "contact details, housing needs and program status",
             Party::Medical => "contact details, program status and referrals for care",
+            Party::Hmis => "identity, demographics, enrollment, contacts, services and living situation",
         }
     }
 }

@@ -37,6 +37,8 @@ pub enum ValidationError {
     IntakeDays(i64),
     #[error("idle lock of {0} minutes is not allowed: it must be between 1 and 30 minutes")]
     LockMinutes(i64),
+    #[error("{0} days without contact is not allowed: it must be between 14 and 365 days")]
+    InactiveDays(i64),
     #[error("catchment area is not usable: {0}")]
     Catchment(String),
     #[error("unknown time zone {0:?}: use an IANA name such as America/Los_Angeles")]

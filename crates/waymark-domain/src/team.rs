@@ -9,6 +9,42 @@ use crate::location::Precision;
 
 pub const DEFAULT_INTAKE_DAYS: u8 = 30;
 pub const DEFAULT_LOCK_MINUTES: u8 = 5;
+/// Days without a contact after which a participant is listed for follow-up.
+pub const DEFAULT_INACTIVE_DAYS: u16 = 90;
+
+/// What an HMIS export does with a person whose consents do not cover HMIS sharing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HmisPolicy {
+    /// Left out of the export entirely (with their enrollments and services).
+    #[default]
+    Exclude,
+    /// Exported without name, date of birth or aliases (HUD's data quality codes say
+    /// "data not collected"), so counts stay right and nobody is identifiable.
+    Deidentify,
+}
+
+impl HmisPolicy {
+    pub const ALL: [HmisPolicy; 2] = [HmisPolicy::Exclude, HmisPolicy::Deidentify];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            HmisPolicy::Exclude => "exclude",
+            HmisPolicy::Deidentify => "deidentify",
+        }
+    }
+}
+
+impl std::str::FromStr for HmisPolicy {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self> {
+        HmisPolicy::ALL.into_iter().find(|p| p.as_str() == s).ok_or_else(|| ValidationError::UnknownValue {
+            what: "HMIS policy for persons without consent",
+            value: s.to_owned(),
+            expected: "exclude, deidentify".into(),
+        })
+    }
+}
 
 /// A checklist or catalog entry: a stable key and a label shown to workers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +201,11 @@ pub struct TeamSettings {
     pub services: Vec<Entry>,
     pub location_precision: Precision,
     pub lock_minutes: u8,
+    /// The finest precision an export of contact locations may have (an export may
+    /// ask for coarser, never finer), so exported maps cannot lead to camps.
+    pub export_precision: Precision,
+    pub hmis_without_consent: HmisPolicy,
+    pub inactive_days: u16,
 }
 
 impl Default for TeamSettings {
@@ -178,6 +219,9 @@ impl Default for TeamSettings {
             services: default_services(),
             location_precision: Precision::Exact,
             lock_minutes: DEFAULT_LOCK_MINUTES,
+            export_precision: Precision::Km1,
+            hmis_without_consent: HmisPolicy::Exclude,
+            inactive_days: DEFAULT_INACTIVE_DAYS,
         }
     }
 }
@@ -235,6 +279,14 @@ pub fn lock_minutes(minutes: i64) -> Result<u8> {
     }
 }
 
+/// Checks the no-contact threshold of the caseload list (14 to 365 days).
+pub fn inactive_days(days: i64) -> Result<u16> {
+    match u16::try_from(days) {
+        Ok(d) if (14..=365).contains(&d) => Ok(d),
+        _ => Err(ValidationError::InactiveDays(days)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +299,11 @@ mod tests {
         assert_eq!(intake_days(31), Err(ValidationError::IntakeDays(31)));
         assert_eq!(intake_days(-1), Err(ValidationError::IntakeDays(-1)));
         assert_eq!(lock_minutes(31), Err(ValidationError::LockMinutes(31)));
+        assert_eq!(inactive_days(90), Ok(90));
+        assert_eq!(inactive_days(13), Err(ValidationError::InactiveDays(13)));
+        assert_eq!(inactive_days(366), Err(ValidationError::InactiveDays(366)));
+        assert_eq!("deidentify".parse::<HmisPolicy>(), Ok(HmisPolicy::Deidentify));
+        assert!("share".parse::<HmisPolicy>().is_err());
     }
 
     #[test]

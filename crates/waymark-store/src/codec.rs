@@ -19,7 +19,7 @@ use waymark_domain::note::CaseNote;
 use waymark_domain::person::{Person, PersonStatus};
 use waymark_domain::referral::{Pathway, Referral, ReferralStatus};
 use waymark_domain::role::OfficerCard;
-use waymark_domain::team::{Catchment, Entry, TeamSettings};
+use waymark_domain::team::{Catchment, Entry, HmisPolicy, TeamSettings};
 use waymark_domain::time::{Dob, LocalInstant};
 use waymark_domain::{DeviceId, EncounterId, NoteId, PersonId, ReferralId};
 
@@ -513,6 +513,9 @@ pub fn write_team(doc: &mut AutoCommit, t: &TeamSettings) -> Result<()> {
             ("services", s(Some(json!(t.services).to_string()))),
             ("location_precision", s(Some(t.location_precision.as_str()))),
             ("lock_minutes", Field::Int(Some(i64::from(t.lock_minutes)))),
+            ("export_precision", s(Some(t.export_precision.as_str()))),
+            ("hmis_without_consent", s(Some(t.hmis_without_consent.as_str()))),
+            ("inactive_days", Field::Int(Some(i64::from(t.inactive_days)))),
         ],
     )
 }
@@ -537,5 +540,12 @@ pub fn read_team(doc: &AutoCommit) -> Result<TeamSettings> {
         location_precision: parse::<Precision>("location_precision", get_str(doc, "location_precision")?)?
             .unwrap_or_default(),
         lock_minutes: get_int(doc, "lock_minutes")?.and_then(|d| u8::try_from(d).ok()).unwrap_or(defaults.lock_minutes),
+        export_precision: parse::<Precision>("export_precision", get_str(doc, "export_precision")?)?
+            .unwrap_or(defaults.export_precision),
+        hmis_without_consent: parse::<HmisPolicy>("hmis_without_consent", get_str(doc, "hmis_without_consent")?)?
+            .unwrap_or(defaults.hmis_without_consent),
+        inactive_days: get_int(doc, "inactive_days")?
+            .and_then(|d| u16::try_from(d).ok())
+            .unwrap_or(defaults.inactive_days),
     })
 }

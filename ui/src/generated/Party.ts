@@ -3,4 +3,4 @@
 /**
  * Who a consent lets the program disclose to.
  */
-export type Party = "law_enforcement" | "prosecutor" | "housing" | "medical";
+export type Party = "law_enforcement" | "prosecutor" | "housing" | "medical" | "hmis";

@@ -2,4 +2,4 @@
 import type { Entry } from "./Entry";
 import type { JsonValue } from "./serde_json/JsonValue";
 
-export type TeamView = { name: string, time_zone: string, intake_days: number, catchment: JsonValue | null, exclusions: Array<Entry>, services: Array<Entry>, location_precision: string, lock_minutes: number, };
+export type TeamView = { name: string, time_zone: string, intake_days: number, catchment: JsonValue | null, exclusions: Array<Entry>, services: Array<Entry>, location_precision: string, lock_minutes: number, export_precision: string, hmis_without_consent: string, inactive_days: number, };

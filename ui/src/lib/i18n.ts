@@ -1,7 +1,9 @@
 // English and Spanish strings. Each area of the app keeps its own table in
 // lib/strings/ (so screens can grow side by side); every key must exist in both
 // languages (the types enforce it; a test checks it too).
+import * as audit from './strings/audit';
 import * as common from './strings/common';
+import * as consent from './strings/consent';
 import * as office from './strings/office';
 import * as officer from './strings/officer';
 import * as outreach from './strings/outreach';
@@ -11,11 +13,27 @@ export type Lang = 'en' | 'es';
 
 export const LANGS: readonly Lang[] = ['en', 'es'];
 
-const en = { ...common.en, ...outreach.en, ...officer.en, ...office.en, ...start.en };
+const en = {
+  ...common.en,
+  ...outreach.en,
+  ...consent.en,
+  ...officer.en,
+  ...office.en,
+  ...audit.en,
+  ...start.en,
+};
 
 export type Key = keyof typeof en;
 
-const es: Record<Key, string> = { ...common.es, ...outreach.es, ...officer.es, ...office.es, ...start.es };
+const es: Record<Key, string> = {
+  ...common.es,
+  ...outreach.es,
+  ...consent.es,
+  ...officer.es,
+  ...office.es,
+  ...audit.es,
+  ...start.es,
+};
 
 export const STRINGS: Record<Lang, Record<Key, string>> = { en, es };
 

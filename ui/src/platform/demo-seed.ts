@@ -1,18 +1,24 @@
 // The fake's demo data: a fictional team around downtown Seattle, its participants,
-// contacts, notes and referrals, all dated relative to the clock so the demo always
-// looks current. Names, places and phone numbers are made up (555 numbers).
-import type { Role } from './index';
+// contacts, notes, referrals and consents, all dated relative to the clock so the demo
+// always looks current. Names, places and phone numbers are made up (555 numbers).
+import { appendAudit, type AuditDraft, type AuditRec } from './fake-audit';
+import type { Party, Role } from './index';
 import {
   DAY_MS,
   addLocalDays,
   assess,
   defaultExclusions,
   defaultServices,
+  localDate,
+  newConsent,
+  officerSharing,
   offsetMs,
+  sharingInForce,
   stamp,
   uuidOf,
   withOffset,
   type CardRec,
+  type ConsentRec,
   type EncounterRec,
   type NoteRec,
   type PersonRec,
@@ -38,6 +44,9 @@ export const DEVICES = {
   otherOfficer: uuidOf('device:other-officer'),
   otherOutreach: uuidOf('device:other-outreach'),
 } as const;
+
+/** The demo team's id (what an enrollment's audit entry names). */
+export const DEMO_TEAM_ID = uuidOf('team:demo');
 
 /** Who uses each role's demo device. */
 export const USERS: Record<Role, { name: string; phone: string | null }> = {
@@ -105,6 +114,9 @@ export function demoTeam(): TeamRec {
     services: defaultServices(),
     location_precision: 'exact',
     lock_minutes: 5,
+    export_precision: '1km',
+    hmis_without_consent: 'exclude',
+    inactive_days: 90,
   };
 }
 
@@ -114,8 +126,8 @@ export interface World {
   encounters: EncounterRec[];
   notes: NoteRec[];
   referrals: ReferralRec[];
-  /** Persons whose release of information covers law enforcement. */
-  roi: string[];
+  /** Releases of information, in the order they were recorded. */
+  consents: ConsentRec[];
 }
 
 /** A point `east` and `north` metres from the demo centre. */
@@ -124,6 +136,21 @@ function place(east: number, north: number): { lat: number; lon: number } {
   const lon = DEMO_CENTER.lon + east / (111_320 * Math.cos((DEMO_CENTER.lat * Math.PI) / 180));
   return { lat: Math.round(lat * 1e6) / 1e6, lon: Math.round(lon * 1e6) / 1e6 };
 }
+
+/**
+ * A signed release: its parties, when it was signed (days before the clock), its last
+ * day (days after the clock; negative: already past) and/or an expiry event, and when
+ * it was revoked (days before the clock), if it was.
+ */
+interface ConsentSpec {
+  parties: Party[];
+  signed: number;
+  lastDay?: number;
+  event?: string;
+  revoked?: number;
+}
+
+const PROGRAM_END = 'completion of the LEAD program';
 
 interface PersonSpec {
   name?: string;
@@ -136,7 +163,8 @@ interface PersonSpec {
   race?: number[];
   created: number;
   updated: number;
-  roi?: boolean;
+  /** Releases of information the person signed. */
+  consents?: ConsentSpec[];
   merged?: Key;
   conflicts?: PersonRec['conflicts'];
 }
@@ -153,7 +181,10 @@ const PERSONS: Record<Key, PersonSpec> = {
     race: [6],
     created: 140,
     updated: 3,
-    roi: true,
+    consents: [
+      { parties: ['medical'], signed: 400, lastDay: -35 },
+      { parties: ['law_enforcement', 'housing'], signed: 120, event: PROGRAM_END },
+    ],
   },
   jbird: {
     aliases: ['J-Bird'],
@@ -173,7 +204,7 @@ const PERSONS: Record<Key, PersonSpec> = {
     race: [5],
     created: 200,
     updated: 30,
-    roi: true,
+    consents: [{ parties: ['law_enforcement'], signed: 150, lastDay: 215 }],
   },
   mikeT: {
     aliases: ['Mike T.'],
@@ -181,6 +212,8 @@ const PERSONS: Record<Key, PersonSpec> = {
     status: 'active',
     created: 65,
     updated: 30,
+    // Signed before the two records were merged: it now speaks for Mike.
+    consents: [{ parties: ['housing'], signed: 60, lastDay: 120 }],
     merged: 'mike',
   },
   denise: {
@@ -194,7 +227,10 @@ const PERSONS: Record<Key, PersonSpec> = {
     race: [3],
     created: 95,
     updated: 6,
-    roi: true,
+    consents: [
+      { parties: ['law_enforcement', 'medical'], signed: 90, lastDay: 90, event: PROGRAM_END },
+      { parties: ['prosecutor'], signed: 80, lastDay: 280, revoked: 20 },
+    ],
     // Two workers changed the description offline at the same time: both are kept.
     conflicts: {
       description: ['Tall, green army jacket, walks with a cane', 'Tall, green jacket, uses a walker now'],
@@ -252,7 +288,7 @@ const PERSONS: Record<Key, PersonSpec> = {
     manager: USERS.outreach,
     created: 300,
     updated: 55,
-    roi: true,
+    consents: [{ parties: ['law_enforcement'], signed: 290, event: PROGRAM_END }],
   },
   jessie: {
     name: 'Jessie Cole',
@@ -495,32 +531,187 @@ export function demoWorld(now: Date, team: TeamRec): World {
     };
   });
 
-  const roi = KEYS.filter((k) => PERSONS[k].roi).map((k) => DEMO_IDS[k]);
-  return { persons, encounters, notes, referrals, roi };
+  const consents: ConsentRec[] = KEYS.flatMap((key) =>
+    (PERSONS[key].consents ?? []).map((c, i): ConsentRec => {
+      const lastDay = c.lastDay === undefined ? null : localDate(new Date(t + c.lastDay * DAY_MS), team.time_zone);
+      const fields = newConsent({ parties: c.parties, expires: lastDay, expiry_event: c.event }, team.time_zone);
+      const consent: ConsentRec = {
+        id: uuidOf(`consent:${key}:${i}`),
+        person_id: DEMO_IDS[key],
+        parties: fields.parties,
+        purpose: fields.purpose,
+        description: fields.description,
+        signed_at: stamp(ago(c.signed, 3)),
+        created_by: DEVICES.outreach,
+      };
+      if (fields.expires_on && fields.expires_at) {
+        consent.expires_on = fields.expires_on;
+        consent.expires_at = fields.expires_at;
+      }
+      if (fields.expiry_event) consent.expiry_event = fields.expiry_event;
+      if (c.revoked !== undefined) consent.revoked_at = stamp(ago(c.revoked, 2));
+      return consent;
+    }),
+  );
+  return { persons, encounters, notes, referrals, consents };
 }
 
 /**
- * What the demo officer's device holds: the cards of persons whose release covers law
- * enforcement or whom this officer referred, and this officer's own referrals. Built
- * from the case world but holding no case field at all.
+ * What an officer's device of the team holds at `at` (after a sync): the cards of
+ * persons it referred or whose law-enforcement consent is in force, and its own
+ * referrals. Built from the case world but holding no case field at all.
  */
-export function officerView(world: World, officer: string): { cards: CardRec[]; referrals: ReferralRec[] } {
+export function officerView(
+  world: Pick<World, 'persons' | 'referrals' | 'consents'>,
+  officer: string,
+  at: Date,
+): { cards: CardRec[]; referrals: ReferralRec[] } {
   const referrals = world.referrals.filter((r) => r.referred_by === officer).map((r) => ({ ...r }));
   const referred = new Set(referrals.map((r) => r.person_id));
-  const cards = world.persons
-    .filter((p) => !p.merged_into && (world.roi.includes(p.id) || referred.has(p.id)))
-    .map(
-      (p): CardRec => ({
-        person_id: p.id,
-        display_name: p.name ?? p.aliases[0] ?? '(no name)',
-        status: p.status,
-        case_manager: p.case_manager,
-        case_manager_phone: p.case_manager_phone,
-        updated_at: p.updated_at,
-        merged_into: null,
-        referred_by: referred.has(p.id) ? officer : null,
-        pending: false,
-      }),
+  const cards: CardRec[] = [];
+  // A merged duplicate's consents speak for the kept person.
+  const merged = new Map(world.persons.map((p) => [p.id, p.merged_into]));
+  const kept = (id: string) => {
+    let current = id;
+    for (let i = 0; i < 32 && merged.get(current); i++) current = merged.get(current) ?? current;
+    return current;
+  };
+  for (const p of world.persons) {
+    if (p.merged_into) continue;
+    const shared = officerSharing(
+      world.consents.filter((c) => kept(c.person_id) === p.id),
+      at,
     );
+    if (!referred.has(p.id) && !sharingInForce(shared, at)) continue;
+    cards.push({
+      person_id: p.id,
+      display_name: p.name ?? p.aliases[0] ?? '(no name)',
+      status: p.status,
+      case_manager: p.case_manager,
+      case_manager_phone: p.case_manager_phone,
+      updated_at: p.updated_at,
+      merged_into: null,
+      referred_by: referred.has(p.id) ? officer : null,
+      shared_with_officers_until: shared,
+      pending: false,
+    });
+  }
   return { cards, referrals };
+}
+
+/**
+ * The team's audit trail as a supervisor's device holds it after a sync, dated
+ * relative to `now`: each device's enrollment, the supervisor's invitations and the
+ * merge of the two Mikes, outreach consents (from `world`), person pages opened,
+ * officers' lookups with their reasons, and syncs that moved records. Every entry is
+ * on the relay already (`synced`).
+ */
+export function demoAudit(now: Date, world: Pick<World, 'consents'>): AuditRec[] {
+  const t = now.getTime();
+  const at = (days: number, hours = 0) => stamp(new Date(t - days * DAY_MS - hours * HOUR_MS));
+  const sync = (pushed: number, pulled: number) => ({ relay: DEMO_RELAY, pushed, pulled, purged: 0 });
+  type Entry = [device: string, role: Role, draft: AuditDraft];
+  const enroll = (device: string, role: Role, days: number): Entry => [
+    device,
+    role,
+    { at: at(days), action: 'enroll', record: DEMO_TEAM_ID, detail: { relay: DEMO_RELAY, key_epoch: 1 } },
+  ];
+  const entries: Entry[] = [
+    enroll(DEVICES.supervisor, 'supervisor', 430),
+    ...(
+      [
+        [DEVICES.outreach, 'outreach', 429, 2],
+        [DEVICES.officer, 'officer', 429, 1],
+        [DEVICES.otherOutreach, 'outreach', 300, 0],
+        [DEVICES.otherOfficer, 'officer', 200, 0],
+      ] as const
+    ).map(([device, role, days, hours]): Entry => [
+      DEVICES.supervisor,
+      'supervisor',
+      { at: at(days, hours), action: 'invite', record: device, detail: { role } },
+    ]),
+    enroll(DEVICES.outreach, 'outreach', 428),
+    enroll(DEVICES.officer, 'officer', 427),
+    enroll(DEVICES.otherOutreach, 'outreach', 299),
+    enroll(DEVICES.otherOfficer, 'officer', 199),
+    // Outreach records the consents (and the one revocation).
+    ...world.consents.flatMap((c): Entry[] => {
+      const added: Entry = [
+        DEVICES.outreach,
+        'outreach',
+        { at: c.signed_at, action: 'consent_add', record: c.id, detail: { person: c.person_id, parties: c.parties } },
+      ];
+      if (!c.revoked_at) return [added];
+      const revoked: AuditDraft = { at: c.revoked_at, action: 'consent_revoke', record: c.id, detail: { person: c.person_id } };
+      return [added, [DEVICES.outreach, 'outreach', revoked]];
+    }),
+    [
+      DEVICES.supervisor,
+      'supervisor',
+      { at: at(30, 2), action: 'merge', record: DEMO_IDS.mikeT, detail: { kept: DEMO_IDS.mike } },
+    ],
+    [DEVICES.supervisor, 'supervisor', { at: at(30, 1), action: 'person_view', record: DEMO_IDS.mike }],
+    [DEVICES.supervisor, 'supervisor', { at: at(30, 0), action: 'sync', record: DEMO_RELAY, detail: sync(3, 0) }],
+    [
+      DEVICES.otherOfficer,
+      'officer',
+      {
+        at: at(29, 3),
+        action: 'lookup',
+        record: 'Lucho',
+        reason: 'He asked who his case worker is',
+        detail: { found: [DEMO_IDS.luis] },
+      },
+    ],
+    [DEVICES.otherOutreach, 'outreach', { at: at(7, 3), action: 'person_view', record: DEMO_IDS.kayla }],
+    [DEVICES.otherOutreach, 'outreach', { at: at(7, 2), action: 'sync', record: DEMO_RELAY, detail: sync(2, 5) }],
+    [DEVICES.outreach, 'outreach', { at: at(6, 1), action: 'person_view', record: DEMO_IDS.denise }],
+    [
+      DEVICES.officer,
+      'officer',
+      {
+        at: at(5, 3),
+        action: 'lookup',
+        record: 'Rosa',
+        reason: 'Welfare check: sleeping at 3rd & Pine',
+        detail: { found: [DEMO_IDS.rosa] },
+      },
+    ],
+    [DEVICES.outreach, 'outreach', { at: at(3, 1), action: 'person_view', record: DEMO_IDS.rosa }],
+    [DEVICES.outreach, 'outreach', { at: at(3, 0), action: 'sync', record: DEMO_RELAY, detail: sync(4, 2) }],
+    [
+      DEVICES.officer,
+      'officer',
+      {
+        at: at(2, 5),
+        action: 'lookup',
+        record: 'Tall Mike',
+        reason: 'Traffic stop; says he has a case manager',
+        detail: { found: [DEMO_IDS.mike] },
+      },
+    ],
+    [DEVICES.officer, 'officer', { at: at(2, 5), action: 'person_view', record: DEMO_IDS.mike }],
+    [DEVICES.officer, 'officer', { at: at(2, 1), action: 'sync', record: DEMO_RELAY, detail: sync(2, 1) }],
+    [DEVICES.outreach, 'outreach', { at: at(2, 0), action: 'person_view', record: DEMO_IDS.mike }],
+    [
+      DEVICES.officer,
+      'officer',
+      {
+        at: at(1, 1),
+        action: 'lookup',
+        record: 'J-Bird',
+        reason: 'Follow-up on my referral',
+        detail: { found: [DEMO_IDS.jbird] },
+      },
+    ],
+    [DEVICES.supervisor, 'supervisor', { at: at(1, 4), action: 'person_view', record: DEMO_IDS.denise }],
+    [DEVICES.outreach, 'outreach', { at: at(1, 2), action: 'sync', record: DEMO_RELAY, detail: sync(3, 1) }],
+  ];
+  const log: AuditRec[] = [];
+  // Each device's chain in the order it was written.
+  const ordered = entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => Date.parse(a.e[2].at) - Date.parse(b.e[2].at) || a.i - b.i);
+  for (const { e } of ordered) appendAudit(log, e[0], e[1], e[2]).synced = true;
+  return log;
 }

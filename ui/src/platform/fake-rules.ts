@@ -2,7 +2,7 @@
 // (demo-seed.ts) follow: validation, name normalization, the duplicate score, the
 // catchment test, distances and the intake clock in the team's time zone. Pure
 // functions; each names the Rust it mirrors so the two can be compared.
-import { PlatformError, type ErrorCode, type Entry, type PersonStatus } from './index';
+import { PARTIES, PlatformError, type Consent, type ErrorCode, type Entry, type Party, type PersonStatus } from './index';
 import type { JsonValue } from '../generated/serde_json/JsonValue';
 
 export const DAY_MS = 86_400_000;
@@ -45,7 +45,17 @@ export interface CardRec {
   updated_at: string;
   merged_into: string | null;
   referred_by: string | null;
+  /**
+   * Until when every officer may hold the card (`shared_with_officers_until`):
+   * `no_expiry`, an instant, or null (not shared), from the person's consents.
+   */
+  shared_with_officers_until: string | null;
   pending: boolean;
+}
+
+/** A consent (consent.rs `Consent`) and the person whose document holds it. */
+export interface ConsentRec extends Consent {
+  person_id: string;
 }
 
 export interface EncounterRec {
@@ -105,6 +115,9 @@ export interface TeamRec {
   services: Entry[];
   location_precision: string;
   lock_minutes: number;
+  export_precision: string;
+  hmis_without_consent: string;
+  inactive_days: number;
 }
 
 // --- Team defaults (crates/waymark-domain/src/team.rs) ---------------------------------
@@ -800,3 +813,115 @@ export function lockedOutMessage(failures: number, waitSeconds: number): string 
 export const WIPED_MESSAGE =
   `${WIPE_AFTER} wrong passphrases in a row: this device's keys were destroyed and its data can no longer be ` +
   'read; set it up again';
+
+// --- Consents (crates/waymark-domain/src/consent.rs) -----------------------------------
+
+/** consent.rs `MAX_TEXT`: the longest purpose, description or expiry event. */
+export const MAX_CONSENT_TEXT = 1000;
+
+/** `Party::default_purpose`: the purpose written when the worker gives none. */
+const DEFAULT_PURPOSE: Record<Party, string> = {
+  law_enforcement: "coordination of the participant's diversion with the referring police department",
+  prosecutor: "coordination of the participant's diversion with the prosecutor's office",
+  housing: 'housing placement and support',
+  medical: 'continuity of medical care',
+  hmis: "reporting to the Continuum of Care's Homeless Management Information System",
+};
+
+/** `Party::default_description`: what may be shared, when the worker gives no description. */
+const DEFAULT_DESCRIPTION: Record<Party, string> = {
+  law_enforcement:
+    'program participation: name or alias, status, assigned case manager and contact, last-updated date',
+  prosecutor: 'program participation, status and referral outcome',
+  housing: 'contact details, housing needs and program status',
+  medical: 'contact details, program status and referrals for care',
+  hmis: 'identity, demographics, enrollment, contacts, services and living situation',
+};
+
+/**
+ * consent.rs `expiry`: a `YYYY-MM-DD` last day and the instant the consent ends, the
+ * start of the next day in the team's zone (so the last day is covered to its end).
+ */
+export function consentExpiry(text: string, timeZone: string): { on: string; at: Date } {
+  if (text.length !== 10 || !validDate(text)) fail('invalid', `date "${text}" is not a valid date: use YYYY-MM-DD`);
+  const [y, mo, d] = text.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, mo - 1, d + 1);
+  const guess = wall - offsetMs(new Date(wall), timeZone);
+  return { on: text, at: new Date(wall - offsetMs(new Date(guess), timeZone)) };
+}
+
+export interface NewConsentFields {
+  parties: Party[];
+  purpose: string;
+  description: string;
+  expires_on: string | null;
+  expires_at: string | null;
+  expiry_event: string | null;
+}
+
+/**
+ * `NewConsent::parse`: at least one known party (repeats dropped), purpose and
+ * description defaulting to the first party's standard text, texts within limits, an
+ * optional last day (judged in `timeZone`) and an optional expiry event.
+ */
+export function newConsent(
+  input: {
+    parties?: readonly string[];
+    purpose?: string | null;
+    description?: string | null;
+    expires?: string | null;
+    expiry_event?: string | null;
+  },
+  timeZone: string,
+): NewConsentFields {
+  const parties: Party[] = [];
+  for (const raw of input.parties ?? []) {
+    const party = PARTIES.find((p) => p === raw.trim());
+    if (!party) fail('invalid', `unknown consent party "${raw}": expected one of ${PARTIES.join(', ')}`);
+    if (!parties.includes(party)) parties.push(party);
+  }
+  const first = parties[0];
+  if (!first) fail('invalid', 'consent parties (give --party) must not be empty');
+  const purpose = nonBlank(input.purpose) ?? DEFAULT_PURPOSE[first];
+  const description = nonBlank(input.description) ?? DEFAULT_DESCRIPTION[first];
+  checkLen('purpose', purpose, MAX_CONSENT_TEXT);
+  checkLen('description', description, MAX_CONSENT_TEXT);
+  const expiry_event = nonBlank(input.expiry_event);
+  if (expiry_event) checkLen('expiry event', expiry_event, MAX_CONSENT_TEXT);
+  const expires = nonBlank(input.expires);
+  const end = expires ? consentExpiry(expires, timeZone) : null;
+  return {
+    parties,
+    purpose,
+    description,
+    expires_on: end?.on ?? null,
+    expires_at: end ? stamp(end.at) : null,
+    expiry_event,
+  };
+}
+
+/** `Consent::in_force`: not revoked and not past its end at `at`. */
+export function consentInForce(c: Consent, at: Date): boolean {
+  return !c.revoked_at && (!c.expires_at || at.getTime() < Date.parse(c.expires_at));
+}
+
+/**
+ * `officer_sharing`: until when a person's card may go to every officer, given the
+ * person's consents: the longest-running law-enforcement consent in force at `at`
+ * (`no_expiry` when one has no end date), or null.
+ */
+export function officerSharing(consents: readonly Consent[], at: Date): string | null {
+  let best: string | null = null;
+  for (const c of consents) {
+    if (!c.parties.includes('law_enforcement') || !consentInForce(c, at)) continue;
+    const until = c.expires_at ?? 'no_expiry';
+    if (best === 'no_expiry' || until === 'no_expiry') best = 'no_expiry';
+    else best = best === null || Date.parse(until) > Date.parse(best) ? until : best;
+  }
+  return best;
+}
+
+/** `Sharing::in_force`: whether a card's sharing with officers still holds at `at`. */
+export function sharingInForce(until: string | null, at: Date): boolean {
+  return until === 'no_expiry' || (until !== null && at.getTime() < Date.parse(until));
+}

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_IDS, DEMO_PASSPHRASE, DEVICES, demoTeam, demoWorld } from './demo-seed';
 import { FakePlatform, demoPlatform, fakeFromParams } from './fake';
-import { NO_LOCATION, OUTSIDE_CATCHMENT, addLocalDays, catchmentPolygons, intersects, normalize } from './fake-rules';
+import {
+  NO_LOCATION,
+  OUTSIDE_CATCHMENT,
+  addLocalDays,
+  catchmentPolygons,
+  consentExpiry,
+  intersects,
+  normalize,
+  officerSharing,
+} from './fake-rules';
 import { PlatformError, type ErrorCode, type PersonView, type SyncState } from './index';
 
 const NOW = new Date('2026-11-23T20:00:00Z');
@@ -374,6 +383,155 @@ describe('officer devices', () => {
     expect(await rejection(fake.lookup('rosa', 'x'.repeat(501)))).toBe('invalid');
     // Case roles may look up too (the device allows it to every role).
     expect((await demoPlatform({ now: clock }).lookup('shorty')).map((c) => c.display_name)).toEqual(['Shorty']);
+  });
+});
+
+describe('consents (crates/waymark-device/src/consent.rs)', () => {
+  const officerLookup = async (fake: FakePlatform, query: string) =>
+    (await fake.lookup(query, 'checking a consent')).map((c) => c.display_name);
+
+  it('are for case roles only: officers get not_permitted', async () => {
+    const fake = demoPlatform({ role: 'officer', now: clock });
+    const input = { person: DEMO_IDS.rosa, parties: ['law_enforcement'] };
+    expect(await rejection(fake.consentAdd(input))).toBe('not_permitted');
+    await expect(fake.consentAdd(input)).rejects.toThrow('a device with the officer role cannot record consents');
+    expect(await rejection(fake.consentList(DEMO_IDS.rosa))).toBe('not_permitted');
+    expect(await rejection(fake.consentRevoke(DEMO_IDS.rosa))).toBe('not_permitted');
+    for (const role of ['outreach', 'supervisor'] as const) {
+      await expect(demoPlatform({ role, now: clock }).consentList(DEMO_IDS.rosa)).resolves.toHaveLength(2);
+    }
+  });
+
+  it('are validated like the device, with the first party’s standard texts by default', async () => {
+    const fake = empty();
+    const { id: person } = await fake.personAdd({ name: 'Ana Consent' });
+    const add = (input: Record<string, unknown>) => fake.consentAdd({ person, ...input });
+    expect(await rejection(add({ parties: [] }))).toBe('invalid');
+    expect(await rejection(add({ parties: ['fbi'] }))).toBe('invalid');
+    for (const bad of ['2026-13-01', 'tomorrow', '2026-5-1']) {
+      await expect(add({ parties: ['housing'], expires: bad })).rejects.toThrow(`date "${bad}" is not a valid date`);
+    }
+    expect(await rejection(add({ parties: ['housing'], purpose: 'x'.repeat(1001) }))).toBe('invalid');
+    expect(await rejection(add({ parties: ['housing'], expiry_event: 'x'.repeat(1001) }))).toBe('invalid');
+    expect(await rejection(fake.consentAdd({ person: 'nope', parties: ['housing'] }))).toBe('invalid');
+    const missing = '00000000-0000-4000-8000-000000000000';
+    expect(await rejection(fake.consentAdd({ person: missing, parties: ['housing'] }))).toBe('not_found');
+    expect(await fake.consentList(person)).toEqual([]);
+
+    const { id } = await add({ parties: ['medical', 'law_enforcement', 'medical'], expiry_event: ' end of care ' });
+    const [c] = await fake.consentList(person);
+    expect(c).toEqual({
+      id,
+      parties: ['medical', 'law_enforcement'],
+      purpose: 'continuity of medical care',
+      description: 'contact details, program status and referrals for care',
+      signed_at: '2026-11-23T20:00:00Z',
+      expiry_event: 'end of care',
+      created_by: DEVICES.outreach,
+    });
+    // Written into the person's document: not yet synced.
+    expect(((await fake.personShow(person)) as PersonView).pending_sync).toBe(true);
+  });
+
+  it('cover the last day to its end in the team’s time zone', async () => {
+    // America/Los_Angeles: 30 Nov 2026 ends at 08:00 UTC on 1 Dec.
+    const end = consentExpiry('2026-11-30', 'America/Los_Angeles');
+    expect(end.at.toISOString()).toBe('2026-12-01T08:00:00.000Z');
+    expect(consentExpiry('2026-07-04', 'America/Los_Angeles').at.toISOString()).toBe('2026-07-05T07:00:00.000Z');
+
+    let now = NOW;
+    const fake = empty('outreach', () => now);
+    const { id: person } = await fake.personAdd({ name: 'Lou Lastday' });
+    await fake.consentAdd({ person, parties: ['law_enforcement'], expires: '2026-11-30' });
+    const [c] = await fake.consentList(person);
+    expect(c).toMatchObject({ expires_on: '2026-11-30', expires_at: '2026-12-01T08:00:00Z' });
+    expect(officerSharing(c ? [c] : [], new Date('2026-12-01T07:59:59Z'))).toBe('2026-12-01T08:00:00Z');
+    expect(officerSharing(c ? [c] : [], new Date('2026-12-01T08:00:00Z'))).toBeNull();
+
+    // On the last day, late in the evening, every officer has the card; the next morning not.
+    now = new Date('2026-12-01T07:30:00Z');
+    fake.switchRole('officer');
+    expect(await officerLookup(fake, 'lou')).toEqual(['Lou Lastday']);
+    now = new Date('2026-12-01T08:00:00Z');
+    expect(await fake.sync()).toMatchObject({ purged: 1 });
+    expect(await officerLookup(fake, 'lou')).toEqual([]);
+  });
+
+  it('share the card with every officer while one covering law enforcement is in force, until revoked', async () => {
+    const fake = demoPlatform({ now: clock });
+    // Jessie: not referred by an officer, no release: no officer holds the card.
+    fake.switchRole('officer');
+    expect(await officerLookup(fake, 'jessie')).toEqual([]);
+    fake.switchRole('outreach');
+
+    const housing = await fake.consentAdd({ person: DEMO_IDS.jessie, parties: ['housing'], expires: '2027-01-31' });
+    fake.switchRole('officer');
+    expect(await officerLookup(fake, 'jessie')).toEqual([]);
+    fake.switchRole('outreach');
+
+    const le = await fake.consentAdd({ person: DEMO_IDS.jessie, parties: ['law_enforcement'], expiry_event: 'exit' });
+    expect((await fake.status()).pending).toBeGreaterThan(0);
+    fake.switchRole('officer');
+    expect(fake.deviceId).toBe(DEVICES.officer);
+    expect(await officerLookup(fake, 'jessie')).toEqual(['Jessie Cole']);
+    // Still only the card: no case record reaches the officer's device.
+    expect(fake.dump()).toMatchObject({ persons: [], encounters: [], notes: [], consents: [] });
+    expect(await rejection(fake.consentList(DEMO_IDS.jessie))).toBe('not_permitted');
+
+    fake.switchRole('outreach');
+    expect((await fake.status()).pending).toBe(0);
+    const revoked = await fake.consentRevoke(le.id);
+    expect(revoked).toEqual({ id: le.id, person_id: DEMO_IDS.jessie, revoked_at: '2026-11-23T20:00:00Z' });
+    // Revoking again changes nothing.
+    expect(await fake.consentRevoke(le.id)).toEqual(revoked);
+    expect(await rejection(fake.consentRevoke('00000000-0000-4000-8000-000000000000'))).toBe('not_found');
+    const listed = await fake.consentList(DEMO_IDS.jessie);
+    expect(listed.map((c) => [c.id, c.revoked_at ?? null])).toEqual([
+      [housing.id, null],
+      [le.id, '2026-11-23T20:00:00Z'],
+    ]);
+    fake.switchRole('officer');
+    expect(await officerLookup(fake, 'jessie')).toEqual([]);
+    // A card the officer holds because it referred the person stays.
+    expect(await officerLookup(fake, 'marcus')).toEqual(['Marcus Hill']);
+  });
+
+  it('make a profile for a person known only from an officer’s referral', async () => {
+    const fake = demoPlatform({ role: 'officer', now: clock });
+    const made = await fake.referralCreate({ pathway: 'social_contact', aliases: ['Slim'] });
+    fake.switchRole('outreach');
+    expect(await rejection(fake.consentList(made.person_id))).toBe('not_found');
+    await fake.consentAdd({ person: made.person_id, parties: ['law_enforcement'], expires: '2027-05-31' });
+    expect(await fake.consentList(made.person_id)).toHaveLength(1);
+    expect(((await fake.personShow(made.person_id)) as PersonView).status).toBe('referred');
+    expect((await fake.referralList()).some((r) => r.id === made.id)).toBe(true);
+  });
+
+  it('are in the demo seed in force, expired and revoked, and give officers the same cards as before', async () => {
+    const fake = demoPlatform({ now: clock });
+    const rosa = await fake.consentList(DEMO_IDS.rosa);
+    expect(rosa.map((c) => [c.parties, !!c.expires_at && Date.parse(c.expires_at) <= NOW.getTime()])).toEqual([
+      [['medical'], true],
+      [['law_enforcement', 'housing'], false],
+    ]);
+    expect((await fake.consentList(DEMO_IDS.denise)).map((c) => !!c.revoked_at)).toEqual([false, true]);
+    // A merged duplicate's consent is listed with the kept person's, oldest first.
+    const mike = await fake.consentList(DEMO_IDS.mike);
+    expect(mike.map((c) => c.parties)).toEqual([['law_enforcement'], ['housing']]);
+    expect(await fake.consentList(DEMO_IDS.mikeT)).toEqual(mike);
+    const duplicates = mike[1]?.id ?? '';
+    expect((await fake.consentRevoke(duplicates)).person_id).toBe(DEMO_IDS.mike);
+    const officer = demoPlatform({ role: 'officer', now: clock });
+    const cards = officer.dump().cards.map((c) => c.display_name).sort();
+    expect(cards).toEqual([
+      'Denise Walker',
+      'J-Bird',
+      'Marcus Hill',
+      'Michael Thompson',
+      'Rosa Martinez',
+      'Samuel Okafor',
+      'Tina Nguyen',
+    ]);
   });
 });
 

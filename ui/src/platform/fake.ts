@@ -14,16 +14,40 @@
 // `sync()` clears the marks, so screens and tests can see them.
 //
 // An officer's fake holds officer cards and the officer's own referrals only — never a
-// case field — like the real officer device.
+// case field — like the real officer device: the cards of persons it referred, and of
+// persons whose consent covering law enforcement is in force (consent.rs). `switchRole`
+// lets one fake play the team's phones in turn (as if each synced), so a consent
+// recorded as outreach shows up in the officer's lookup.
+//
+// The audit trail (audit.rs): the fake appends to its device's hash-chained log what
+// the device would — a lookup with its reason, a person page opened, a consent
+// recorded or revoked, an enrollment, a sync that moved records — and `auditLog`
+// (supervisor only) verifies every chain. The demo seed brings the team's history.
+// Since one fake plays the team's phones, it holds every device's entries; a device
+// sees another's only once they were synced (`sync`, `switchRole`). `tamperAudit` and
+// `removeAudit` change the stored log behind the device's back, as someone editing the
+// database would, so tests can see the log report it.
 import {
   DEMO_PASSPHRASE,
   DEMO_RELAY,
+  DEMO_TEAM_ID,
   DEVICES,
   USERS,
+  demoAudit,
   demoTeam,
   demoWorld,
   officerView,
+  type World,
 } from './demo-seed';
+import {
+  appendAudit,
+  auditViews,
+  findAudit,
+  rewriteReason,
+  type AuditDraft,
+  type AuditMatch,
+  type AuditRec,
+} from './fake-audit';
 import {
   DEFAULT_NEARBY_M,
   ENCOUNTER_KINDS,
@@ -66,18 +90,22 @@ import {
   lockedOutMessage,
   lockoutLeftMs,
   lockoutMs,
+  newConsent,
   nonBlank,
   normalize,
+  officerSharing,
   offsetMs,
   parseDob,
   parseId,
   parseLocalTime,
   parseWorkerStatus,
+  sharingInForce,
   stamp,
   uuidFrom,
   withOffset,
   wrongPassphraseMessage,
   type CardRec,
+  type ConsentRec,
   type EncounterRec,
   type NoteRec,
   type PersonRec,
@@ -86,9 +114,13 @@ import {
 } from './fake-rules';
 import { daysLeft } from '../lib/time';
 import type {
+  AuditView,
   CardShow,
   CardView,
   CaseNote,
+  Consent,
+  ConsentInput,
+  ConsentRevoked,
   EncounterInput,
   EncounterView,
   EnrollInput,
@@ -144,6 +176,7 @@ export interface FakeDump {
   encounters: EncounterRec[];
   notes: NoteRec[];
   referrals: ReferralRec[];
+  consents: ConsentRec[];
 }
 
 type Action =
@@ -155,7 +188,9 @@ type Action =
   | 'update_person'
   | 'log_encounter'
   | 'add_note'
-  | 'update_referral';
+  | 'update_referral'
+  | 'manage_consent'
+  | 'read_audit';
 
 const OFFICER_ACTIONS: readonly Action[] = ['lookup', 'create_referral', 'view_own_referrals'];
 
@@ -187,6 +222,11 @@ export class FakePlatform implements Platform {
   private encounters = new Map<string, EncounterRec>();
   private notesById = new Map<string, NoteRec>();
   private referrals = new Map<string, ReferralRec>();
+  private consents = new Map<string, ConsentRec>();
+  /** Every device's audit entries (the fake plays the team's phones). */
+  private audit: AuditRec[] = [];
+  /** The team's case records while this fake plays an officer's device (`switchRole`). */
+  private teamCase: World | null = null;
   private readonly listeners = new Set<(state: SyncState) => void>();
   private syncState: SyncState;
   private readonly random = generator(0x5eed);
@@ -228,23 +268,75 @@ export class FakePlatform implements Platform {
   /** Fills the store for the current role from the seed. */
   private load(now: Date): void {
     this.settings = demoTeam();
-    for (const map of [this.persons, this.cards, this.encounters, this.notesById, this.referrals]) map.clear();
+    this.clearRecords();
+    this.teamCase = null;
+    this.audit = [];
     if (this.seed !== 'demo') return;
     const world = demoWorld(now, this.settings);
-    const put = <T>(map: Map<string, T>, id: string, record: T) => {
-      map.set(id, record);
-      this.order.set(id, this.sequence++);
-    };
+    this.audit = demoAudit(now, world);
+    this.hold(world, now);
+  }
+
+  private clearRecords(): void {
+    const maps = [this.persons, this.cards, this.encounters, this.notesById, this.referrals, this.consents];
+    for (const map of maps) map.clear();
+  }
+
+  /** Holds what this device's role may hold of the team's case records `world`. */
+  private hold(world: World, now: Date): void {
     if (this.roleNow === 'officer') {
-      const held = officerView(world, this.deviceId);
-      for (const c of held.cards) put(this.cards, c.person_id, c);
-      for (const r of held.referrals) put(this.referrals, r.id, r);
+      const held = officerView(world, this.deviceId, now);
+      for (const c of held.cards) this.remember(this.cards, c.person_id, c);
+      for (const r of held.referrals) this.remember(this.referrals, r.id, r);
       return;
     }
-    for (const p of world.persons) put(this.persons, p.id, p);
-    for (const e of world.encounters) put(this.encounters, e.id, e);
-    for (const n of world.notes) put(this.notesById, n.id, n);
-    for (const r of world.referrals) put(this.referrals, r.id, r);
+    for (const p of world.persons) this.remember(this.persons, p.id, p);
+    for (const e of world.encounters) this.remember(this.encounters, e.id, e);
+    for (const n of world.notes) this.remember(this.notesById, n.id, n);
+    for (const r of world.referrals) this.remember(this.referrals, r.id, r);
+    for (const c of world.consents) this.remember(this.consents, c.id, c);
+  }
+
+  /**
+   * Becomes the team's device of `role` (a demo and test hook: one fake plays the team's
+   * phones in turn), as if this device synced and then the other one did: the marks of
+   * unsynced changes are cleared; a case role holds the team's case records; an
+   * officer's device holds only what the relay would send it at the fake's time — the
+   * cards of persons it referred or whose law-enforcement consent is in force, and its
+   * own referrals. The screens see the new role at their next session read (lock and
+   * unlock).
+   */
+  switchRole(role: Role): void {
+    if (role === this.roleNow) return;
+    const now = this.now();
+    let world: World;
+    if (this.caseRole) {
+      world = structuredClone({
+        persons: [...this.persons.values()],
+        encounters: [...this.encounters.values()],
+        notes: [...this.notesById.values()],
+        referrals: [...this.referrals.values()],
+        consents: [...this.consents.values()],
+      });
+    } else {
+      world = this.teamCase ?? (this.seed === 'demo' ? demoWorld(now, this.settings) : emptyWorld());
+      // The officer's referrals reach the case devices (a new person as the referral's stub).
+      const known = new Set(world.referrals.map((r) => r.id));
+      for (const r of this.referrals.values()) if (!known.has(r.id)) world.referrals.push(structuredClone(r));
+    }
+    for (const record of [...world.persons, ...world.encounters, ...world.notes, ...world.referrals]) {
+      record.pending = false;
+    }
+    this.clearRecords();
+    // Both devices synced: every audit entry so far is on the relay.
+    for (const entry of this.audit) entry.synced = true;
+    this.roleNow = role;
+    this.userName = USERS[role].name;
+    this.userPhone = USERS[role].phone;
+    this.teamCase = role === 'officer' ? world : null;
+    this.hold(world, now);
+    if (this.relay !== null) this.lastSync = stamp(now);
+    this.emit({ pending: this.pending(), last_sync: this.lastSync, error: null });
   }
 
   private now(): Date {
@@ -274,8 +366,12 @@ export class FakePlatform implements Platform {
   }
 
   private require(action: Action, what: string): void {
-    // Outreach may do every action in this list; an officer only the officer's three.
-    const may = this.roleNow !== 'officer' || OFFICER_ACTIONS.includes(action);
+    // Only a supervisor reads the audit log; outreach may do every other action in
+    // this list, an officer only the officer's three.
+    const may =
+      action === 'read_audit'
+        ? this.roleNow === 'supervisor'
+        : this.roleNow !== 'officer' || OFFICER_ACTIONS.includes(action);
     if (!may) fail('not_permitted', `not permitted: a device with the ${this.roleNow} role cannot ${what}`);
   }
 
@@ -338,8 +434,17 @@ export class FakePlatform implements Platform {
       updated_at: p.updated_at,
       merged_into: p.merged_into,
       referred_by: null,
+      // A merged duplicate shares nothing of its own: its consents speak for the kept person.
+      shared_with_officers_until: p.merged_into ? null : officerSharing(this.consentsOf(p.id), this.now()),
       pending: p.pending,
     };
+  }
+
+  /** A person's consents, with those of persons merged into them, oldest first (`gather`). */
+  private consentsOf(personId: string): ConsentRec[] {
+    return [...this.consents.values()]
+      .filter((c) => this.resolve(c.person_id) === personId)
+      .sort((a, b) => Date.parse(a.signed_at) - Date.parse(b.signed_at));
   }
 
   /** The cards this device holds. */
@@ -395,6 +500,7 @@ export class FakePlatform implements Platform {
     this.relay = null;
     this.load(this.now());
     if (teamName) this.settings.name = teamName;
+    this.audited({ action: 'enroll', record: DEMO_TEAM_ID, detail: { standalone: true } });
     this.phaseNow = 'unlocked';
     this.syncState = { syncing: false, online: null, last_sync: null, pending: this.pending(), error: null };
     return this.statusView();
@@ -419,6 +525,7 @@ export class FakePlatform implements Platform {
     }
     this.passphrase = input.passphrase;
     this.relay = relay.replace(/\/+$/, '');
+    this.audited({ action: 'enroll', record: DEMO_TEAM_ID, detail: { relay: this.relay, key_epoch: 1 } });
     this.phaseNow = 'unlocked';
     this.syncState = { ...this.syncState, pending: this.pending() };
     return this.statusView();
@@ -467,7 +574,9 @@ export class FakePlatform implements Platform {
 
   /** The keys destroyed: nothing is left, and the device needs a first run again. */
   private erase(): void {
-    for (const map of [this.persons, this.cards, this.encounters, this.notesById, this.referrals]) map.clear();
+    this.clearRecords();
+    this.audit = [];
+    this.teamCase = null;
     this.passphrase = DEMO_PASSPHRASE;
     this.failures = 0;
     this.lockedUntil = null;
@@ -552,9 +661,37 @@ export class FakePlatform implements Platform {
         documents++;
       }
     }
+    // An officer's device then drops the cards it may no longer hold: it did not refer
+    // the person and no law-enforcement consent is in force (`apply_consent_expiry`).
+    let purged = 0;
+    if (!this.caseRole) {
+      const now = this.now();
+      for (const c of [...this.cards.values()]) {
+        if (c.referred_by !== this.deviceId && !sharingInForce(c.shared_with_officers_until, now)) {
+          this.cards.delete(c.person_id);
+          purged++;
+        }
+      }
+    }
+    // This device's audit entries go out too; a sync that moved records is recorded,
+    // and that entry goes out with the next sync.
+    const ownAudit = this.audit.filter((e) => e.device_id === this.deviceId && !e.synced);
+    for (const entry of ownAudit) entry.synced = true;
+    if (pushed + purged > 0) {
+      this.audited({ action: 'sync', record: this.relay, detail: { pushed, pulled: 0, purged } });
+    }
     this.lastSync = stamp(this.now());
     this.emit({ syncing: false, online: true, last_sync: this.lastSync, pending: 0, error: null });
-    return { pushed, pulled: 0, documents, pending: 0, purged: 0, unreadable: 0, audit_pushed: 0, key_epoch: 1 };
+    return {
+      pushed,
+      pulled: 0,
+      documents,
+      pending: 0,
+      purged,
+      unreadable: 0,
+      audit_pushed: ownAudit.length,
+      key_epoch: 1,
+    };
   }
 
   onSyncState(listener: (state: SyncState) => void): () => void {
@@ -648,14 +785,18 @@ export class FakePlatform implements Platform {
     await this.open();
     const asked = parseId('person', id);
     const kept = this.resolve(asked);
+    // A person page opened is on the record (with the id asked for, when merged away).
+    const viewed = () => this.audited({ action: 'person_view', record: kept, detail: kept !== asked ? { asked } : {} });
     if (!this.caseRole) {
       const card = this.cards.get(kept);
       if (!card) fail('not_permitted', `not permitted: person ${asked} is not among this officer device's cards`);
       const show: CardShow = { id: card.person_id, ...this.cardView(card) };
+      viewed();
       return show;
     }
     const person = this.persons.get(kept);
     if (!person) fail('not_found', `person ${kept} not found`);
+    viewed();
     return this.personView(person, kept !== asked ? asked : undefined);
   }
 
@@ -989,6 +1130,7 @@ export class FakePlatform implements Platform {
           updated_at: at,
           merged_into: null,
           referred_by: this.deviceId,
+          shared_with_officers_until: null,
           pending: true,
         });
       }
@@ -1068,27 +1210,7 @@ export class FakePlatform implements Platform {
     if (status === 'intake_complete') {
       // Intake makes the person active (a referral's stub becomes a full person).
       const kept = this.resolve(r.person_id);
-      let p = this.persons.get(kept);
-      if (!p) {
-        p = {
-          id: kept,
-          name: r.stub_name,
-          aliases: [],
-          dob: null,
-          description: r.stub_description,
-          status: 'referred',
-          case_manager: null,
-          case_manager_phone: null,
-          gender: [],
-          race_ethnicity: [],
-          merged_into: null,
-          created_at: at,
-          updated_at: at,
-          conflicts: {},
-          pending: true,
-        };
-        this.remember(this.persons, kept, p);
-      }
+      const p = this.persons.get(kept) ?? this.personFromStub(r, kept);
       p.status = 'active' satisfies PersonStatus;
       if (p.case_manager === null) {
         p.case_manager = this.userName;
@@ -1101,6 +1223,103 @@ export class FakePlatform implements Platform {
     return this.referralView(r);
   }
 
+  /** lib.rs `person_from_stub`: the profile a case device makes from a referral's stub. */
+  private personFromStub(r: ReferralRec, id: string): PersonRec {
+    const at = stamp(this.now());
+    const p: PersonRec = {
+      id,
+      name: r.stub_name,
+      aliases: [],
+      dob: null,
+      description: r.stub_description,
+      status: 'referred',
+      case_manager: null,
+      case_manager_phone: null,
+      gender: [],
+      race_ethnicity: [],
+      merged_into: null,
+      created_at: at,
+      updated_at: at,
+      conflicts: {},
+      pending: true,
+    };
+    this.remember(this.persons, id, p);
+    return p;
+  }
+
+  /**
+   * lib.rs `person_for_write`: the person an id resolves to; a person known only from
+   * a referral's stub gets a profile made from it; else `not_found`.
+   */
+  private forWrite(id: string): PersonRec {
+    const kept = this.resolve(id);
+    const person = this.persons.get(kept);
+    if (person) return person;
+    const stub = [...this.referrals.values()]
+      .filter((r) => r.person_id === kept)
+      .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at))[0];
+    if (!stub) fail('not_found', `person ${kept} not found`);
+    return this.personFromStub(stub, kept);
+  }
+
+  // --- Consent --------------------------------------------------------------------
+
+  async consentAdd(input: ConsentInput): Promise<IdView> {
+    await this.open();
+    this.require('manage_consent', 'record consents');
+    const fields = newConsent(input, this.settings.time_zone);
+    const person = this.forWrite(parseId('person', input.person));
+    const consent: ConsentRec = {
+      id: this.newId(),
+      person_id: person.id,
+      parties: fields.parties,
+      purpose: fields.purpose,
+      description: fields.description,
+      signed_at: stamp(this.now()),
+      created_by: this.deviceId,
+    };
+    if (fields.expires_on !== null && fields.expires_at !== null) {
+      consent.expires_on = fields.expires_on;
+      consent.expires_at = fields.expires_at;
+    }
+    if (fields.expiry_event !== null) consent.expiry_event = fields.expiry_event;
+    this.remember(this.consents, consent.id, consent);
+    // The consent is written into the person's document (and the card's sharing with it).
+    person.pending = true;
+    this.audited({ action: 'consent_add', record: consent.id, detail: { person: person.id, parties: consent.parties } });
+    this.changed();
+    return { id: consent.id };
+  }
+
+  async consentRevoke(id: string): Promise<ConsentRevoked> {
+    await this.open();
+    this.require('manage_consent', 'revoke consents');
+    const consentId = parseId('consent', id);
+    const consent = this.consents.get(consentId);
+    if (!consent) fail('not_found', `consent ${consentId} not found`);
+    if (!consent.revoked_at) {
+      consent.revoked_at = stamp(this.now());
+      const holder = this.persons.get(consent.person_id);
+      if (holder) holder.pending = true;
+      this.audited({ action: 'consent_revoke', record: consent.id, detail: { person: this.resolve(consent.person_id) } });
+      this.changed();
+    }
+    // Recorded on a person since merged: it speaks for the kept person.
+    return { id: consent.id, person_id: this.resolve(consent.person_id), revoked_at: consent.revoked_at };
+  }
+
+  async consentList(personId: string): Promise<Consent[]> {
+    await this.open();
+    this.require('manage_consent', 'read consents');
+    const person = this.existing(parseId('person', personId));
+    // As the device answers: the consent alone (the fake keeps whose document holds it).
+    return this.consentsOf(person.id).map((c) => {
+      const { person_id, ...view } = structuredClone(c);
+      void person_id;
+      return view;
+    });
+  }
+
   // --- Officer --------------------------------------------------------------------
 
   async lookup(query: string, reason?: string | null): Promise<CardView[]> {
@@ -1111,11 +1330,58 @@ export class FakePlatform implements Platform {
     if (reason != null && [...reason].length > MAX_REASON) {
       fail('invalid', `reason is too long: at most ${MAX_REASON} characters`);
     }
-    return this.allCards()
+    const found = this.allCards()
       .filter((c) => !c.merged_into && normalize(c.display_name).includes(needle))
       .sort((a, b) => this.newest({ id: a.person_id, at: a.updated_at }, { id: b.person_id, at: b.updated_at }))
       .slice(0, MAX_RESULTS)
       .map((c) => this.cardView(c));
+    // On the record before the answer is shown: what was asked, why, and who was found.
+    this.audited({
+      action: 'lookup',
+      record: query.trim(),
+      reason: reason?.trim() ?? '',
+      detail: { found: found.map((c) => c.person_id) },
+    });
+    return found;
+  }
+
+  // --- Audit ----------------------------------------------------------------------
+
+  /** Appends to this device's own chain (audit.rs `audit_now`, or inside the write). */
+  private audited(draft: Omit<AuditDraft, 'at'>): void {
+    appendAudit(this.audit, this.deviceId, this.roleNow, { at: stamp(this.now()), ...draft });
+  }
+
+  async auditLog(): Promise<AuditView[]> {
+    await this.open();
+    this.require('read_audit', 'read the audit log');
+    // This device's own entries, and the others' that reached it through the relay.
+    return auditViews(this.audit.filter((e) => e.device_id === this.deviceId || e.synced));
+  }
+
+  /**
+   * Test hook: rewrites the stored text of the newest entry `match` names, keeping its
+   * stored hash — someone editing the device's database. By default the reason (or the
+   * record) gets " (edited)". Answers which entry was changed.
+   */
+  tamperAudit(match: AuditMatch, edit: (text: string) => string = rewriteReason): { device_id: string; seq: number } {
+    const entry = findAudit(this.audit, match);
+    if (!entry) throw new Error(`no audit entry matches ${JSON.stringify(match)}`);
+    entry.text = edit(entry.text);
+    return { device_id: entry.device_id, seq: entry.seq };
+  }
+
+  /** Test hook: deletes the newest entry `match` names (the next one then shows a gap). */
+  removeAudit(match: AuditMatch): { device_id: string; seq: number } {
+    const entry = findAudit(this.audit, match);
+    if (!entry) throw new Error(`no audit entry matches ${JSON.stringify(match)}`);
+    this.audit = this.audit.filter((e) => e !== entry);
+    return { device_id: entry.device_id, seq: entry.seq };
+  }
+
+  /** A copy of the stored audit entries of every device (tests). */
+  auditEntries(): AuditRec[] {
+    return structuredClone(this.audit);
   }
 
   // --- The phone ------------------------------------------------------------------
@@ -1136,8 +1402,14 @@ export class FakePlatform implements Platform {
       encounters: [...this.encounters.values()],
       notes: [...this.notesById.values()],
       referrals: [...this.referrals.values()],
+      consents: [...this.consents.values()],
     });
   }
+}
+
+/** A team with no case records yet. */
+function emptyWorld(): World {
+  return { persons: [], encounters: [], notes: [], referrals: [], consents: [] };
 }
 
 /** A fake with the demo team's sample data. */

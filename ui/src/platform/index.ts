@@ -2,13 +2,18 @@
 // everything else depends on `Platform`, so the UI also runs in a plain browser
 // against the in-memory fake.
 import type {
+  AuditView,
   CardView,
   CaseNote,
+  Consent,
+  ConsentInput,
+  ConsentRevoked,
   EncounterInput,
   EncounterView,
   ErrorCode,
   HomeView,
   IdView,
+  Party,
   PersonAdded,
   PersonInput,
   PersonShow,
@@ -52,6 +57,32 @@ export const ERROR_CODES = [
 type Missing = Exclude<ErrorCode, (typeof ERROR_CODES)[number]>;
 const everyCode: Missing extends never ? true : Missing = true;
 void everyCode;
+
+/** Who a consent may let the program disclose to, in the domain's order (consent.rs `Party::ALL`). */
+export const PARTIES = ['law_enforcement', 'prosecutor', 'housing', 'medical', 'hmis'] as const satisfies readonly Party[];
+
+// Fails to compile when the generated `Party` gains a party the list lacks.
+type MissingParty = Exclude<Party, (typeof PARTIES)[number]>;
+const everyParty: MissingParty extends never ? true : MissingParty = true;
+void everyParty;
+
+/** What an audit entry says was done, in the domain's order (audit.rs `AuditAction::ALL`). */
+export const AUDIT_ACTIONS = [
+  'lookup',
+  'person_view',
+  'export',
+  'merge',
+  'consent_add',
+  'consent_revoke',
+  'enroll',
+  'invite',
+  'revoke',
+  'rotate_keys',
+  'trust_relay',
+  'sync',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
@@ -142,9 +173,30 @@ export interface Platform {
   referralList(): Promise<ReferralView[]>;
   referralUpdate(id: string, status: ReferralStatus): Promise<ReferralView>;
 
+  // --- Consent (release of information; case roles) --------------------------------
+  /**
+   * Records a signed consent. One covering `law_enforcement` shares the person's officer
+   * card with every officer while it is in force (not revoked, not past its last day).
+   */
+  consentAdd(input: ConsentInput): Promise<IdView>;
+  /** Revokes a consent; a card it shared is withdrawn from officers at the next sync. */
+  consentRevoke(id: string): Promise<ConsentRevoked>;
+  /** A person's consents, oldest first. */
+  consentList(personId: string): Promise<Consent[]>;
+
   // --- Officer -------------------------------------------------------------------
-  /** Roster lookup: officer cards only. `reason` (why, ≤ 500 characters) is checked; the audit trail will record it. */
+  /** Roster lookup: officer cards only. `reason` (why, ≤ 500 characters) is checked and kept in the audit trail with the query. */
   lookup(query: string, reason?: string | null): Promise<CardView[]>;
+
+  // --- Audit (supervisor) ----------------------------------------------------------
+  /**
+   * Every audit entry this device holds, oldest first: on a supervisor's device, every
+   * device's synced log. Each device's hash chain is verified: `chain` is `ok`, `gap`
+   * (earlier entries of that device missing: not synced yet, or removed) or `broken`
+   * (changed after it was written), with `problem` saying what. Other roles:
+   * `not_permitted`.
+   */
+  auditLog(): Promise<AuditView[]>;
 
   // --- The phone -----------------------------------------------------------------
   /** The phone's position, or `null` when location is off, denied or slow. */

@@ -72,6 +72,7 @@ const person = { name: 'Rosa', aliases: ['Ro'] };
 const encounter = { person: 'p-1', services: ['naloxone=2'], lat: 47.6, lon: -122.33 };
 const referral = { pathway: 'social_contact', name: 'J', exclusions: ['under_18'] };
 const first = { passphrase: 'pw pw', role: 'outreach' } as const;
+const consent = { person: 'p-1', parties: ['law_enforcement'], expires: '2026-05-31', expiry_event: null };
 
 /** Every Platform method (but `locate`), the command it must invoke and the arguments. */
 const CASES: [keyof Platform, (p: Platform) => unknown, string, Record<string, unknown>][] = [
@@ -115,6 +116,10 @@ const CASES: [keyof Platform, (p: Platform) => unknown, string, Record<string, u
     { id: 'r-1', status: 'contacted' },
   ],
   ['lookup', (p) => p.lookup('rosa', 'traffic stop'), 'lookup', { query: 'rosa', reason: 'traffic stop' }],
+  ['consentAdd', (p) => p.consentAdd(consent), 'consent_add', { input: consent }],
+  ['consentRevoke', (p) => p.consentRevoke('c-1'), 'consent_revoke', { id: 'c-1' }],
+  ['consentList', (p) => p.consentList('p-1'), 'consent_list', { person: 'p-1' }],
+  ['auditLog', (p) => p.auditLog(), 'audit_log', {}],
 ];
 
 describe('tauriPlatform', () => {

@@ -140,7 +140,13 @@ export function tauriPlatform(): Platform {
     referralList: () => call('referral_list'),
     referralUpdate: (id, status) => call('referral_update', { id, status }),
 
+    consentAdd: (input) => call('consent_add', { input }),
+    consentRevoke: (id) => call('consent_revoke', { id }),
+    consentList: (personId) => call('consent_list', { person: personId }),
+
     lookup: (query, reason) => call('lookup', { query, reason: reason ?? null }),
+
+    auditLog: () => call('audit_log'),
 
     locate: () => browserLocate(),
   };

@@ -1,8 +1,12 @@
 // The device API's types, generated from the Rust types with ts-rs into
 // src/generated/ (owned by the generator; never edit those files by hand).
+export type { AuditView } from '../generated/AuditView';
 export type { CardView } from '../generated/CardView';
 export type { CardShow } from '../generated/CardShow';
 export type { CaseNote } from '../generated/CaseNote';
+export type { Consent } from '../generated/Consent';
+export type { ConsentInput } from '../generated/ConsentInput';
+export type { ConsentRevoked } from '../generated/ConsentRevoked';
 export type { DuplicateView } from '../generated/DuplicateView';
 export type { Eligibility } from '../generated/Eligibility';
 export type { EligibilityResult } from '../generated/EligibilityResult';
@@ -12,6 +16,7 @@ export type { Entry } from '../generated/Entry';
 export type { ErrorCode } from '../generated/ErrorCode';
 export type { HomeView } from '../generated/HomeView';
 export type { IdView } from '../generated/IdView';
+export type { Party } from '../generated/Party';
 export type { PersonAdded } from '../generated/PersonAdded';
 export type { PersonInput } from '../generated/PersonInput';
 export type { PersonSeen } from '../generated/PersonSeen';

@@ -37,6 +37,13 @@ export const en = {
   'start.error_relay_unreachable': 'The relay cannot be reached. Check the address or try again when online.',
   'start.error_relay_refused': 'The relay did not accept this invitation code. Check the code, or ask your supervisor for a new one.',
   'start.error_already': 'This phone is already set up. Unlock it instead.',
+  'start.error_certificate_untrusted':
+    'This phone does not trust the relay’s certificate. If your supervisor gave you the relay’s certificate, paste it under “Relay certificate” and enroll again: the invitation code was not used.',
+  'start.error_certificate_mismatch':
+    'The relay’s certificate is not the one pasted under “Relay certificate”. Check that it is this relay’s certificate: the invitation code was not used.',
+  'start.error_certificate_invalid':
+    'What is pasted under “Relay certificate” is not a certificate. Paste all of it, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.',
+  'start.error_certificate_https': 'A relay certificate works only with a relay address that starts with https://.',
   'unlock.title': 'Waymark is locked',
   'unlock.intro': 'Enter your passphrase to open this phone’s data.',
   'unlock.submit': 'Unlock',
@@ -102,6 +109,13 @@ export const es: Record<keyof typeof en, string> = {
   'start.error_relay_refused':
     'El relé no aceptó este código de invitación. Revise el código o pida uno nuevo a su supervisor.',
   'start.error_already': 'Este teléfono ya está configurado. Desbloquéelo.',
+  'start.error_certificate_untrusted':
+    'Este teléfono no confía en el certificado del relé. Si su supervisor le dio el certificado del relé, péguelo en “Certificado del relé” e inscríbase de nuevo: el código de invitación no se usó.',
+  'start.error_certificate_mismatch':
+    'El certificado del relé no es el que pegó en “Certificado del relé”. Revise que sea el certificado de este relé: el código de invitación no se usó.',
+  'start.error_certificate_invalid':
+    'Lo que pegó en “Certificado del relé” no es un certificado. Péguelo completo, desde -----BEGIN CERTIFICATE----- hasta -----END CERTIFICATE-----.',
+  'start.error_certificate_https': 'Un certificado del relé solo sirve con una dirección de relé que empiece por https://.',
   'unlock.title': 'Waymark está bloqueado',
   'unlock.intro': 'Escriba su frase de contraseña para abrir los datos de este teléfono.',
   'unlock.submit': 'Desbloquear',
