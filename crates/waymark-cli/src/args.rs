@@ -68,6 +68,22 @@ pub enum Command {
     /// This device's connection to its relay.
     #[command(subcommand)]
     Relay(RelayCmd),
+    /// Program figures for a period, from the synced records (supervisor).
+    Report {
+        /// First day, YYYY-MM-DD (team time zone).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: String,
+        /// Last day, YYYY-MM-DD, included.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: String,
+    },
+    /// Files for funders, evaluators and the HMIS lead (supervisor; audited).
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// The office's lists: duplicates to review, the case-conference list, caseload
+    /// follow-up (supervisor).
+    #[command(subcommand)]
+    Office(OfficeCmd),
     /// The audit trail (supervisor): every device's synced log, each chain verified.
     Audit {
         /// Exit 1 if any entry's chain is broken (changed or rewritten after it was
@@ -75,6 +91,61 @@ pub enum Command {
         #[arg(long)]
         verify: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// HUD HMIS CSV files (Export, Organization, Project, Client, Enrollment, ...).
+    Hmis {
+        /// The folder to write the files into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Contacts as CSV.
+    Csv {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+    },
+    /// Contacts as GeoJSON points, coarsened (never finer than the team's export precision).
+    Geojson {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+        /// exact, 100m or 1km.
+        #[arg(long)]
+        precision: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficeCmd {
+    /// Likely duplicate pairs over the whole roster, best first.
+    Duplicates,
+    /// Mark a pair as not the same person: it is not offered again.
+    NotDuplicate { a: String, b: String },
+    /// Participants marked for the next case conference whose consents cover the
+    /// parties present.
+    Conference {
+        /// A party present (repeatable), e.g. law_enforcement, prosecutor.
+        #[arg(long = "party", value_name = "PARTY")]
+        parties: Vec<String>,
+    },
+    /// Mark (or with --off, unmark) a participant for the next case conference.
+    Mark {
+        person: String,
+        #[arg(long)]
+        off: bool,
+    },
+    /// Participants with no contact in the team's follow-up days, and referrals
+    /// whose intake deadline passed.
+    Followup,
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,6 +255,10 @@ pub enum PersonCmd {
     Merge {
         keep: String,
         duplicate: String,
+        /// Take the duplicate's value of this field over the kept record's (repeatable):
+        /// name, dob, description, status, case_manager, gender, race_ethnicity.
+        #[arg(long = "take", value_name = "FIELD")]
+        take: Vec<String>,
     },
 }
 
@@ -194,7 +269,7 @@ pub enum ConsentCmd {
     Add {
         #[arg(long)]
         person: String,
-        /// Who may receive information: law_enforcement, prosecutor, housing, medical
+        /// Who may receive information: law_enforcement, prosecutor, housing, medical, hmis
         /// (repeat for several).
         #[arg(long = "party", required = true)]
         parties: Vec<String>,
@@ -354,6 +429,6 @@ pub struct TeamSetArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum TeamCmd {
-    Set(TeamSetArgs),
+    Set(Box<TeamSetArgs>),
     Show,
 }

@@ -3,6 +3,9 @@
 //! 2 bad usage, 3 not permitted, 4 relay unreachable, 1 anything else.
 
 mod args;
+mod export;
+mod office;
+mod report;
 mod text;
 
 use std::io::IsTerminal;
@@ -175,8 +178,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                     let list = device.person_search(query)?;
                     print(json, &list, |l| text::persons(l))
                 }
-                PersonCmd::Merge { keep, duplicate } => {
-                    let view = device.person_merge(keep, duplicate)?;
+                PersonCmd::Merge { keep, duplicate, take } => {
+                    let view = device.person_merge_choosing(keep, duplicate, take)?;
                     print(json, &view, text::merge)
                 }
             }
@@ -324,6 +327,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 format!("relay {} reached; this device now trusts {how} for it", v.relay)
             })
         }
+        Command::Report { from, to } => report::run(cli, from, to),
+        Command::Export(cmd) => export::run(cli, cmd),
+        Command::Office(cmd) => office::run(cli, cmd),
         Command::Audit { verify } => {
             let mut device = open(cli)?;
             let log = device.audit_log()?;

@@ -8,7 +8,10 @@
 pub mod audit;
 mod consent;
 mod error;
+pub mod export;
+pub mod office;
 mod overview;
+pub mod report;
 mod rotation;
 pub mod sync;
 mod transport;
@@ -563,7 +566,27 @@ impl Device {
     /// `merged_into`; its encounters, notes and referrals resolve to the kept person
     /// wherever they are read, on this device and on devices that sync the merge later.
     pub fn person_merge(&mut self, keep: &str, duplicate: &str) -> Result<MergeView> {
+        self.person_merge_choosing(keep, duplicate, &[])
+    }
+
+    /// A merge where the reviewer chose, for the fields named in `take`, the
+    /// duplicate's value over the kept record's (name, dob, description, status,
+    /// case_manager, gender, race_ethnicity). Everything else as `person_merge`.
+    pub fn person_merge_choosing(&mut self, keep: &str, duplicate: &str, take: &[String]) -> Result<MergeView> {
         self.require(Action::MergePersons, "merge persons")?;
+        const TAKEABLE: [&str; 7] =
+            ["name", "dob", "description", "status", "case_manager", "gender", "race_ethnicity"];
+        for field in take {
+            if !TAKEABLE.contains(&field.as_str()) {
+                return Err(ValidationError::UnknownValue {
+                    what: "field to take from the duplicate",
+                    value: field.clone(),
+                    expected: TAKEABLE.join(", "),
+                }
+                .into());
+            }
+        }
+        let takes = |f: &str| take.iter().any(|t| t == f);
         let keep: PersonId = parse_id(keep)?;
         let dup: PersonId = parse_id(duplicate)?;
         let keep = self.store.query().resolve_person(keep)?;
@@ -595,6 +618,34 @@ impl Device {
             k.case_manager_phone = k.case_manager_phone.clone().or(d.case_manager_phone.clone());
             if k.status != PersonStatus::Active && d.status == PersonStatus::Active {
                 k.status = PersonStatus::Active;
+            }
+            // The reviewer's choices win over the rules above.
+            if takes("name") && d.name.is_some() {
+                if let Some(old) = k.name.replace(d.name.clone().unwrap_or_default())
+                    && !k.aliases.iter().any(|a| a.eq_ignore_ascii_case(&old))
+                {
+                    k.aliases.push(old);
+                }
+                k.aliases.retain(|a| !k.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(a)));
+            }
+            if takes("dob") {
+                k.dob = d.dob;
+            }
+            if takes("description") {
+                k.description = d.description.clone();
+            }
+            if takes("status") {
+                k.status = d.status;
+            }
+            if takes("case_manager") {
+                k.case_manager = d.case_manager.clone();
+                k.case_manager_phone = d.case_manager_phone.clone();
+            }
+            if takes("gender") {
+                k.gender = d.gender.clone();
+            }
+            if takes("race_ethnicity") {
+                k.race_ethnicity = d.race_ethnicity.clone();
             }
             k.updated_at = now;
             d.merged_into = Some(keep);
@@ -667,7 +718,7 @@ impl Device {
     }
 
     /// The id a person resolves to, or not-found when it is not on this device.
-    fn existing_person(&mut self, id: PersonId) -> Result<PersonId> {
+    pub(crate) fn existing_person(&mut self, id: PersonId) -> Result<PersonId> {
         let id = self.store.query().resolve_person(id)?;
         match self.store.query().person(id)? {
             Some(_) => Ok(id),

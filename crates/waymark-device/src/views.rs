@@ -214,6 +214,7 @@ pub struct ReferralView {
 
 impl ReferralView {
     pub fn new(r: Referral, display_name: Option<String>, now: Timestamp, pending_sync: bool) -> Self {
+        let (status, status_at) = r.effective_status(now);
         Self {
             id: r.id.to_string(),
             pathway: r.pathway.as_str().into(),
@@ -221,9 +222,9 @@ impl ReferralView {
             display_name: display_name.or(r.stub_name),
             eligibility: r.eligibility,
             intake_deadline: r.intake_deadline,
-            days_left: r.status.is_open().then(|| days_left(now, r.intake_deadline)),
-            status: r.status.as_str().into(),
-            status_at: r.status_at,
+            days_left: status.is_open().then(|| days_left(now, r.intake_deadline)),
+            status: status.as_str().into(),
+            status_at,
             created_at: r.created_at,
             referred_by: r.referred_by,
             lat: r.location.map(|l| l.lat),

@@ -83,7 +83,7 @@ impl FromStr for Party {
         Party::ALL.into_iter().find(|p| p.as_str() == s.trim()).ok_or_else(|| ValidationError::UnknownValue {
             what: "consent party",
             value: s.to_owned(),
-            expected: "law_enforcement, prosecutor, housing, medical".into(),
+            expected: Party::ALL.map(|p| p.as_str()).join(", "),
         })
     }
 }

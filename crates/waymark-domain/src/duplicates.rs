@@ -712,10 +712,138 @@ where
     found
 }
 
+/// The name keys of a prepared person: two named persons are scored against each
+/// other only if they share one: every name word's first two letters (so "Jon Smith"
+/// meets "John Smyth", "Bobby Johnson" meets "Robert Johnson", "De La Cruz" meets
+/// "Delacruz"). A pair of names that shares no word prefix at all scores too low on
+/// names to be offered (checked against scoring every pair by a property test).
+fn name_keys(p: &Prepared) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for name in &p.names {
+        for token in name.tokens.iter().chain(std::iter::once(&name.joined)) {
+            let prefix: String = token.chars().take(2).collect();
+            if !prefix.is_empty() {
+                keys.insert(prefix);
+            }
+        }
+    }
+    keys
+}
+
+/// Likely duplicate pairs over a whole roster: every pair scoring at least
+/// `OFFER_THRESHOLD`, best first (ties by ids), each pair once with the smaller id
+/// first, at most `limit`. Only pairs that share a name key (see `name_keys`), or,
+/// where one side has no name at all, a description word (the description is then the
+/// only evidence), are scored, so a 10,000-person roster does not cost 50 million
+/// comparisons.
+pub fn likely_pairs<Id>(people: &[(Id, Candidate<'_>)], limit: usize) -> Vec<(Id, Id, f64)>
+where
+    Id: Ord + Clone,
+{
+    use std::collections::{BTreeMap, HashSet};
+    let prepared: Vec<Prepared> = people.iter().map(|(_, c)| Prepared::new(c)).collect();
+    let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_word: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in prepared.iter().enumerate() {
+        for key in name_keys(p) {
+            by_name.entry(key).or_default().push(i);
+        }
+        for word in &p.description {
+            by_word.entry(word.as_str()).or_default().push(i);
+        }
+    }
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut found: Vec<(Id, Id, f64)> = Vec::new();
+    let mut consider = |i: usize, j: usize| {
+        let pair = (i.min(j), i.max(j));
+        if pair.0 == pair.1 || !seen.insert(pair) {
+            return;
+        }
+        let s = score_prepared(&prepared[pair.0], &prepared[pair.1]);
+        if s >= OFFER_THRESHOLD {
+            let (a, b) = (&people[pair.0].0, &people[pair.1].0);
+            let (a, b) = if a <= b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
+            found.push((a, b, s));
+        }
+    };
+    for members in by_name.values() {
+        for (n, &i) in members.iter().enumerate() {
+            for &j in &members[n + 1..] {
+                consider(i, j);
+            }
+        }
+    }
+    for members in by_word.values() {
+        for (n, &i) in members.iter().enumerate() {
+            for &j in &members[n + 1..] {
+                if prepared[i].names.is_empty() || prepared[j].names.is_empty() {
+                    consider(i, j);
+                }
+            }
+        }
+    }
+    found.sort_by(|x, y| y.2.total_cmp(&x.2).then_with(|| x.0.cmp(&y.0)).then_with(|| x.1.cmp(&y.1)));
+    found.truncate(limit);
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn likely_pairs_over_a_roster_are_found_once_best_first() {
+        let none: &[String] = &[];
+        let bobby = vec!["Bobby Johnson".to_owned()];
+        let people = vec![
+            (1, Candidate { name: Some("Robert Johnson"), aliases: none, dob: Some("1980"), description: None }),
+            (2, Candidate { name: None, aliases: &bobby, dob: Some("1980-04-02"), description: None }),
+            (3, Candidate { name: Some("Maria Lopez"), aliases: none, dob: None, description: None }),
+            (4, Candidate { name: Some("Jon Smith"), aliases: none, dob: None, description: None }),
+            (5, Candidate { name: Some("John Smith"), aliases: none, dob: None, description: None }),
+            (
+                6,
+                Candidate {
+                    name: None,
+                    aliases: none,
+                    dob: None,
+                    description: Some("tall man, red beard, crow tattoo on neck"),
+                },
+            ),
+            (
+                7,
+                Candidate {
+                    name: None,
+                    aliases: none,
+                    dob: None,
+                    description: Some("red beard and a crow tattoo on his neck"),
+                },
+            ),
+        ];
+        let pairs = likely_pairs(&people, 100);
+        let ids: Vec<(i32, i32)> = pairs.iter().map(|(a, b, _)| (*a, *b)).collect();
+        assert!(ids.contains(&(1, 2)), "nickname alias: {pairs:?}");
+        assert!(ids.contains(&(4, 5)), "typo: {pairs:?}");
+        assert!(ids.contains(&(6, 7)), "descriptions only: {pairs:?}");
+        assert!(!ids.iter().any(|(a, b)| *a == 3 || *b == 3), "no match for Maria: {pairs:?}");
+        assert!(pairs.windows(2).all(|w| w[0].2 >= w[1].2), "best first");
+        // The blocked search finds exactly what scoring every pair finds.
+        let mut all = Vec::new();
+        for (i, (a, ca)) in people.iter().enumerate() {
+            for (b, cb) in &people[i + 1..] {
+                let s = score(ca, cb);
+                if s >= OFFER_THRESHOLD {
+                    all.push((*a, *b));
+                }
+            }
+        }
+        let mut found = ids.clone();
+        found.sort_unstable();
+        all.sort_unstable();
+        assert_eq!(found, all);
+        assert_eq!(likely_pairs(&people, 1).len(), 1);
+    }
 
     fn person<'a>(
         name: Option<&'a str>,
@@ -973,6 +1101,23 @@ mod tests {
             prop_assert!((0.0..=1.0).contains(&ab), "{}", ab);
             prop_assert!((0.0..=1.0).contains(&ba), "{}", ba);
             prop_assert!((ab - ba).abs() < 1e-9, "{} vs {}", ab, ba);
+        }
+
+        #[test]
+        fn blocking_misses_no_pair_that_would_be_offered(people in prop::collection::vec(arb_parts(), 2..12)) {
+            let views: Vec<(usize, Candidate<'_>)> = people.iter().map(view).enumerate().collect();
+            let mut blocked: Vec<(usize, usize)> = likely_pairs(&views, usize::MAX).into_iter().map(|(a, b, _)| (a, b)).collect();
+            let mut all = Vec::new();
+            for (i, (a, ca)) in views.iter().enumerate() {
+                for (b, cb) in &views[i + 1..] {
+                    if score(ca, cb) >= OFFER_THRESHOLD {
+                        all.push((*a, *b));
+                    }
+                }
+            }
+            blocked.sort_unstable();
+            all.sort_unstable();
+            prop_assert_eq!(blocked, all);
         }
     }
 }

@@ -39,6 +39,8 @@ pub enum ValidationError {
     LockMinutes(i64),
     #[error("{0} days without contact is not allowed: it must be between 14 and 365 days")]
     InactiveDays(i64),
+    #[error("the period from {from} to {to} is not allowed: {why}")]
+    Period { from: String, to: String, why: String },
     #[error("catchment area is not usable: {0}")]
     Catchment(String),
     #[error("unknown time zone {0:?}: use an IANA name such as America/Los_Angeles")]

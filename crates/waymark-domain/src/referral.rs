@@ -146,6 +146,21 @@ pub struct Referral {
     pub charge_category: Option<String>,
 }
 
+impl Referral {
+    /// The status as the program sees it at `now`: an open referral whose intake
+    /// deadline has passed is `expired` (with the deadline as its status time), so it
+    /// leaves the follow-up queue and shows up for review. Nothing is written: an
+    /// intake recorded late still moves the stored status on, and two phones never
+    /// race to write "expired" over a late intake.
+    pub fn effective_status(&self, now: Timestamp) -> (ReferralStatus, Timestamp) {
+        if self.status.is_open() && now >= self.intake_deadline {
+            (ReferralStatus::Expired, self.intake_deadline)
+        } else {
+            (self.status, self.status_at)
+        }
+    }
+}
+
 /// Checks the short narrative: optional, at most a paragraph.
 pub fn narrative(text: Option<&str>) -> Result<Option<String>> {
     let text = non_blank(text);

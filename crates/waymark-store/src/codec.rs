@@ -250,6 +250,53 @@ pub fn read_person(doc: &AutoCommit, id: PersonId) -> Result<Person> {
     })
 }
 
+/// The office's marks on a person (kept in the person's case document, never on the
+/// card): on the list for the next case conference, and the persons a reviewer said
+/// are not this one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub conference: bool,
+    pub not_duplicates: Vec<PersonId>,
+}
+
+pub fn read_marks(doc: &AutoCommit) -> Result<Marks> {
+    let conference = matches!(scalar(doc, "conference")?, Some(ScalarValue::Boolean(true)));
+    // Two phones that each made the map offline hold two maps under one key: every
+    // one of them counts.
+    let mut not_duplicates = Vec::new();
+    for (value, map) in doc.get_all(ROOT, "not_duplicates")? {
+        if let Value::Object(ObjType::Map) = value {
+            for key in doc.keys(&map) {
+                if let Ok(id) = key.parse::<PersonId>()
+                    && !not_duplicates.contains(&id)
+                {
+                    not_duplicates.push(id);
+                }
+            }
+        }
+    }
+    not_duplicates.sort();
+    Ok(Marks { conference, not_duplicates })
+}
+
+/// Puts a person on (or takes them off) the next case conference's list.
+pub fn set_conference(doc: &mut AutoCommit, on: bool) -> Result<()> {
+    check_kind(doc, "person")?;
+    doc.put(ROOT, "conference", on)?;
+    Ok(())
+}
+
+/// Records that `other` is not the same person (never removed: a reviewer's answer).
+pub fn add_not_duplicate(doc: &mut AutoCommit, other: PersonId) -> Result<()> {
+    check_kind(doc, "person")?;
+    let map = match doc.get(ROOT, "not_duplicates")? {
+        Some((Value::Object(ObjType::Map), id)) => id,
+        _ => doc.put_object(ROOT, "not_duplicates", ObjType::Map)?,
+    };
+    doc.put(&map, other.to_string(), true)?;
+    Ok(())
+}
+
 /// Every field of `fields` that has more than one distinct concurrent value, with all
 /// of them (the value the document shows first).
 pub fn conflicts(doc: &AutoCommit, fields: &[&str]) -> Result<BTreeMap<String, Vec<serde_json::Value>>> {

@@ -32,6 +32,16 @@ fn search_text(name: Option<&str>, aliases: &[String]) -> String {
     format!("{SEP}{}{SEP}", parts.join(SEP))
 }
 
+/// The office's marks per person (see `codec::Marks`), created when a store opens so
+/// stores made before them get the table too.
+pub(crate) const MARKS_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS person_marks (
+    person_id TEXT PRIMARY KEY,
+    conference INTEGER NOT NULL,
+    not_duplicates TEXT NOT NULL
+) WITHOUT ROWID;
+";
+
 pub(crate) fn reindex(conn: &Connection, id: DocId, doc: &AutoCommit) -> Result<()> {
     // A document whose first change has not arrived yet (later ones came first) has
     // nothing to index.
@@ -70,6 +80,12 @@ pub(crate) fn reindex(conn: &Connection, id: DocId, doc: &AutoCommit) -> Result<
                     json(&p)?,
                     json(&codec::conflicts(doc, codec::PERSON_FIELDS)?)?,
                 ],
+            )?;
+            let marks = codec::read_marks(doc)?;
+            let others: Vec<String> = marks.not_duplicates.iter().map(ToString::to_string).collect();
+            conn.execute(
+                "INSERT OR REPLACE INTO person_marks (person_id, conference, not_duplicates) VALUES (?1, ?2, ?3)",
+                params![p.id.to_string(), marks.conference, json(&others)?],
             )?;
         }
         DocKind::Card => {
@@ -133,7 +149,10 @@ pub(crate) fn unindex(conn: &Connection, id: DocId) -> Result<()> {
     let key = id.id.hyphenated().to_string();
     let sql = match id.kind {
         DocKind::Team => return Ok(()),
-        DocKind::Person => "DELETE FROM persons WHERE id = ?1",
+        DocKind::Person => {
+            conn.execute("DELETE FROM person_marks WHERE person_id = ?1", [&key])?;
+            "DELETE FROM persons WHERE id = ?1"
+        }
         DocKind::Card => "DELETE FROM cards WHERE person_id = ?1",
         DocKind::Encounter => "DELETE FROM encounters WHERE id = ?1",
         DocKind::Referral => "DELETE FROM referrals WHERE id = ?1",
@@ -207,6 +226,32 @@ impl<'c> Query<'c> {
 
     pub fn local(&self, key: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// Persons marked for the next case conference.
+    pub fn conference_marked(&self) -> Result<Vec<PersonId>> {
+        let mut stmt = self.conn.prepare_cached("SELECT person_id FROM person_marks WHERE conference = 1")?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.iter().map(|t| t.parse().map_err(|e| StoreError::Corrupt(format!("person id: {e}")))).collect()
+    }
+
+    /// Every pair a reviewer marked as not the same person, smaller id first.
+    pub fn not_duplicate_pairs(&self) -> Result<std::collections::HashSet<(PersonId, PersonId)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT person_id, not_duplicates FROM person_marks")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = std::collections::HashSet::new();
+        for (id, others) in rows {
+            let id: PersonId = id.parse().map_err(|e| StoreError::Corrupt(format!("person id: {e}")))?;
+            let others: Vec<String> =
+                serde_json::from_str(&others).map_err(|e| StoreError::Corrupt(format!("marks: {e}")))?;
+            for other in others {
+                let other: PersonId = other.parse().map_err(|e| StoreError::Corrupt(format!("person id: {e}")))?;
+                out.insert((id.min(other), id.max(other)));
+            }
+        }
+        Ok(out)
     }
 
     pub fn person(&self, id: PersonId) -> Result<Option<PersonRow>> {

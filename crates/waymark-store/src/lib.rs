@@ -169,6 +169,7 @@ impl Store {
         db::check_schema(&conn)?;
         conn.execute_batch(audit::SCHEMA)?;
         conn.execute_batch(audit::CONFLICTS_SCHEMA)?;
+        conn.execute_batch(index::MARKS_SCHEMA)?;
         // Fold what the last session left in the WAL into the database, here rather
         // than inside a user's save.
         checkpoint(&conn)?;

@@ -5,10 +5,12 @@
 mod at_rest;
 mod encounters;
 mod errors;
+mod export;
 mod init;
 mod online;
 mod persons;
 mod referrals;
+mod report;
 mod roles;
 mod support;
 mod tls;

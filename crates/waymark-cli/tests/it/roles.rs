@@ -151,3 +151,34 @@ fn the_audit_log_is_for_supervisors_and_holds_the_contracts_fields() {
     assert_eq!(log[2]["record"], dup["id"]);
     sup.ok(&["audit", "--verify"]);
 }
+
+#[test]
+fn the_office_lists_are_for_supervisors() {
+    let officer = Device::init("officer", &[]);
+    for args in
+        [&["office", "duplicates"][..], &["office", "followup"], &["office", "conference", "--party", "prosecutor"]]
+    {
+        officer.fails(args, 3);
+    }
+    let sup = Device::init("supervisor", &[]);
+    let a = sup.ok(&["person", "add", "--name", "Robert Johnson"]);
+    let b = sup.ok(&["person", "add", "--name", "Bobby Johnson"]);
+    let pairs = sup.ok(&["office", "duplicates"]);
+    let pairs = arr(&pairs, "duplicates");
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert!(pairs[0]["score"].as_f64().is_some_and(|s| (0.6..=1.0).contains(&s)));
+    sup.ok(&["office", "not-duplicate", s(&a, "id"), s(&b, "id")]);
+    assert!(arr(&sup.ok(&["office", "duplicates"]), "duplicates").is_empty());
+
+    sup.ok(&["consent", "add", "--person", s(&a, "id"), "--party", "prosecutor"]);
+    sup.ok(&["office", "mark", s(&a, "id")]);
+    sup.ok(&["office", "mark", s(&b, "id")]);
+    let room = sup.ok(&["office", "conference", "--party", "prosecutor"]);
+    let persons = arr(&room["persons"], "conference persons");
+    assert_eq!(persons.len(), 1, "{room}");
+    assert_eq!(persons[0]["display_name"], "Robert Johnson");
+    assert_eq!(room["left_out"], 1);
+    sup.fails(&["office", "conference"], 2);
+    let f = sup.ok(&["office", "followup"]);
+    assert_eq!(f["inactive_days"], 90, "{f}");
+}
