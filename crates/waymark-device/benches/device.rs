@@ -571,6 +571,23 @@ fn store_benches(sizes: &Sizes, base: &Path) {
         adds_big.push(started.elapsed());
     }
 
+    // The office: the duplicate review over the whole roster and a year's report.
+    let mut review = Vec::new();
+    let mut pairs = 0usize;
+    for _ in 0..3 {
+        let started = Instant::now();
+        pairs = device.duplicate_review().expect("duplicate review").len();
+        review.push(started.elapsed());
+    }
+    let mut reports = Vec::new();
+    let mut reported = 0u64;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let r = device.report("2026-01-01", "2026-12-31").expect("report");
+        reports.push(started.elapsed());
+        reported = serde_json::to_value(r).ok().and_then(|v| v["contacts"].as_u64()).unwrap_or(0);
+    }
+
     println!("## Device API on the encrypted store (WAL, synchronous=FULL)\n");
     latency_header();
     latency_row(
@@ -607,6 +624,18 @@ fn store_benches(sizes: &Sizes, base: &Path) {
         stats(&adds_big),
         None,
         "duplicate scoring over the larger roster",
+    );
+    latency_row(
+        &format!("duplicate review, roster of {}", roster.len() + 2 * sizes.adds),
+        stats(&review),
+        None,
+        &format!("likely pairs over the whole roster, blocked by name-word prefix; {pairs} pairs listed (cap 100)"),
+    );
+    latency_row(
+        &format!("report, a year, {} encounters", sizes.encounters + sizes.saves),
+        stats(&reports),
+        None,
+        &format!("every figure of `waymark report`; {reported} contacts in the year"),
     );
     println!();
     println!(
