@@ -8,7 +8,7 @@ fn main() {
 }
 
 /// Every command of src/commands.rs, in the order the file defines them.
-const COMMANDS: [&str; 29] = [
+const COMMANDS: [&str; 36] = [
     "session",
     "start",
     "enroll",
@@ -38,4 +38,11 @@ const COMMANDS: [&str; 29] = [
     "consent_revoke",
     "consent_list",
     "audit_log",
+    "duplicate_review",
+    "not_duplicate",
+    "person_merge",
+    "conference_mark",
+    "conference_marked",
+    "conference_list",
+    "followup",
 ];

@@ -4,9 +4,10 @@
 use tauri::{AppHandle, State};
 use waymark_device::{
     AuditView, CardView, CaseNote, Consent, ConsentInput, ConsentRevoked, Device, DeviceError, EncounterInput,
-    EncounterView, EnrollInput, HomeView, IdView, PersonAdded, PersonInput, PersonShow, PersonView, ReferralCheck,
-    ReferralCreated, ReferralInput, ReferralView, SessionView, StartInput, StatusView, SyncState, SyncView, TeamView,
-    Timestamp, UnlockState,
+    EncounterView, EnrollInput, HomeView, IdView, MergeView, PersonAdded, PersonInput, PersonShow, PersonView,
+    ReferralCheck, ReferralCreated, ReferralInput, ReferralView, SessionView, StartInput, StatusView, SyncState,
+    SyncView, TeamView, Timestamp, UnlockState,
+    office::{ConferenceView, DuplicatePair, FollowupView, MarkView},
 };
 
 use crate::background;
@@ -211,6 +212,56 @@ pub async fn consent_list(state: State<'_, AppState>, person: String) -> ApiResu
 #[tauri::command]
 pub async fn audit_log(state: State<'_, AppState>) -> ApiResult<Vec<AuditView>> {
     state.read(|d| d.audit_log()).await
+}
+
+/// Likely duplicate pairs over the roster, best first (supervisor); pairs a reviewer
+/// said are not the same person are left out.
+#[tauri::command]
+pub async fn duplicate_review(state: State<'_, AppState>) -> ApiResult<Vec<DuplicatePair>> {
+    state.read(|d| d.duplicate_review()).await
+}
+
+/// "Not the same person": the pair is not offered again (supervisor).
+#[tauri::command]
+pub async fn not_duplicate(state: State<'_, AppState>, a: String, b: String) -> ApiResult<MarkView> {
+    state.write(|d| d.not_duplicate(&a, &b)).await
+}
+
+/// Merges `duplicate` into `keep` (supervisor); `take` names the fields whose value
+/// comes from the duplicate (the kept record wins the rest).
+#[tauri::command]
+pub async fn person_merge(
+    state: State<'_, AppState>,
+    keep: String,
+    duplicate: String,
+    take: Vec<String>,
+) -> ApiResult<MergeView> {
+    state.write(|d| d.person_merge_choosing(&keep, &duplicate, &take)).await
+}
+
+/// Puts a participant on (or takes them off) the next case conference's list.
+#[tauri::command]
+pub async fn conference_mark(state: State<'_, AppState>, person: String, on: bool) -> ApiResult<MarkView> {
+    state.write(|d| d.conference_mark(&person, on)).await
+}
+
+/// Who is marked for the next case conference (for the person page's toggle).
+#[tauri::command]
+pub async fn conference_marked(state: State<'_, AppState>) -> ApiResult<MarkView> {
+    state.read(|d| d.conference_marked()).await
+}
+
+/// The case-conference list for the parties present: marked participants whose
+/// consents in force cover every one of them, officer-safe fields only.
+#[tauri::command]
+pub async fn conference_list(state: State<'_, AppState>, parties: Vec<String>) -> ApiResult<ConferenceView> {
+    state.read(|d| d.conference_list(&parties)).await
+}
+
+/// Caseload follow-up: participants not seen for the team's days, expired referrals.
+#[tauri::command]
+pub async fn followup(state: State<'_, AppState>) -> ApiResult<FollowupView> {
+    state.read(|d| d.followup()).await
 }
 
 /// Runs CPU-heavy work (the passphrase's Argon2id) off the async threads.

@@ -62,6 +62,13 @@ pub fn run() {
             commands::consent_revoke,
             commands::consent_list,
             commands::audit_log,
+            commands::duplicate_review,
+            commands::not_duplicate,
+            commands::person_merge,
+            commands::conference_mark,
+            commands::conference_marked,
+            commands::conference_list,
+            commands::followup,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -185,7 +185,7 @@ describe('office', () => {
     }
   });
 
-  it('lists every referral, open ones by days left with the overdue highlighted, closed after', async () => {
+  it('lists every referral, open ones by days left, closed ones (an expired one too) after', async () => {
     const app = await openOffice();
     try {
       const { page } = app;
@@ -201,16 +201,15 @@ describe('office', () => {
       const days = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-days-left')));
       expect(days.slice(open.length).every((d) => d === '')).toBe(true);
 
-      const overdue = open.filter((r) => (r.days_left as number) < 0);
-      expect(overdue.length, 'the demo seed has an overdue referral').toBeGreaterThan(0);
-      const late = page.locator('[data-testid=queue-row][data-overdue=true]');
-      expect(await late.count()).toBe(overdue.length);
-      const [lateBg, onTimeBg] = await Promise.all([
-        late.first().evaluate((tr) => getComputedStyle(tr).backgroundColor),
-        page.locator('[data-testid=queue-row][data-overdue=false]').first().evaluate((tr) => getComputedStyle(tr).backgroundColor),
-      ]);
-      expect(lateBg).not.toBe(onTimeBg);
-      expect(await late.first().innerText()).toMatch(/overdue by/);
+      // Past its intake deadline a referral reads as expired (referral.rs
+      // `effective_status`): closed, never "overdue" on the open list.
+      const expired = referrals.filter((r) => r.status === 'expired');
+      expect(expired.length, 'the demo seed has a referral past its deadline').toBeGreaterThan(0);
+      expect(open.every((r) => (r.days_left as number) > 0)).toBe(true);
+      expect(await page.locator('[data-testid=queue-row][data-overdue=true]').count()).toBe(0);
+      const late = page.locator(`[data-testid=queue-row][data-id="${expired[0]?.id}"]`);
+      expect(await late.getAttribute('data-days-left')).toBe('');
+      expect(await late.innerText()).toContain('Expired');
 
       // Each row: name, pathway, date, days left, status, eligibility; unsynced ones marked.
       const first = open[0] as ReferralView;
@@ -329,7 +328,7 @@ describe('office', () => {
           '[data-testid=supply-naloxone]',
           '[data-testid=map-legend] li',
           '[data-testid=queue-row] td',
-          '[data-testid=queue-row][data-overdue=true] td',
+          '[data-testid=queue-row][data-days-left=""] td',
           '[data-testid=queue-row] a',
           '[data-testid=caseload-row] th',
           '[data-testid=caseload-sort-total]',

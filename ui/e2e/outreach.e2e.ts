@@ -293,7 +293,9 @@ describe('home', () => {
       expect(await page.locator('h1').innerText()).toBe('Cola de seguimiento');
       expect(await page.getByTestId('action-attempt').first().innerText()).toBe('Registrar intento');
       expect(await page.getByTestId('action-intake_complete').first().innerText()).toBe('Admisión completa');
-      expect(await page.locator('main').innerText()).toMatch(/vencida hace 2 días/);
+      // Due later today; past its deadline, a referral is closed as expired ("Vencida").
+      expect(await page.locator('main').innerText()).toMatch(/queda 1 día/);
+      expect(await page.getByTestId('queue-closed').innerText()).toMatch(/Vencida/);
     } finally {
       await app.close();
     }
@@ -333,11 +335,17 @@ describe('person page', () => {
       expect(shown.pending_sync).toBe(true);
       expect(await page.getByTestId('person-pending').innerText()).toBe('Not yet synced');
 
-      // Its referrals, with the intake clock.
+      // Its referrals, with the intake clock: Luis's is due later today; Marcus's deadline
+      // passed two days ago, so it reads as expired (referral.rs `effective_status`).
+      const luis = await personId(page, 'Luis Ortega');
+      await page.evaluate((id) => (location.hash = `#/person/${id}`), luis);
+      await expect.poll(() => page.getByTestId('person-referrals').innerText()).toContain('Social contact');
+      expect(await page.getByTestId('person-referrals').innerText()).toContain('1 day left');
       const marcus = await personId(page, 'Marcus Hill');
       await page.evaluate((id) => (location.hash = `#/person/${id}`), marcus);
       await expect.poll(() => page.getByTestId('person-referrals').innerText()).toContain('Arrest diversion');
-      expect(await page.getByTestId('person-referrals').innerText()).toContain('overdue by 2 days');
+      expect(await page.getByTestId('person-referrals').innerText()).toContain('Expired');
+      expect(await page.getByTestId('person-referrals').innerText()).not.toContain('overdue');
     } finally {
       await app.close();
     }
@@ -345,7 +353,7 @@ describe('person page', () => {
 });
 
 describe('follow-up queue', () => {
-  it('orders open referrals by days left, overdue in red, closed after', async () => {
+  it('orders open referrals by days left, closed (and expired) after', async () => {
     const app = await openOutreach('#/queue');
     const { page } = app;
     try {
@@ -360,12 +368,15 @@ describe('follow-up queue', () => {
       // Each shows its own days left, and they rise down the list.
       for (const s of shown) expect(s.days).toBe(open.find((r) => r.id === s.id)?.days_left);
       expect(shown.map((s) => s.days)).toEqual([...shown.map((s) => s.days)].sort((a, b) => a - b));
-      expect(shown[0]?.days).toBeLessThan(0);
+      // A referral past its intake deadline is expired, not overdue: it has left the
+      // open list (the office reviews it under Follow-up). Due later today comes first.
       const labels = await texts(page, '[data-testid="queue-open"] [data-testid="queue-days"]');
-      expect(labels[0]).toBe('overdue by 2 days');
-      const red = await page.getByTestId('queue-days').first().evaluate((el) => el.classList.contains('overdue'));
-      expect(red).toBe(true);
-      expect(labels.slice(1).every((l) => !l.startsWith('overdue'))).toBe(true);
+      expect(labels[0]).toBe('1 day left');
+      expect(labels.every((l) => !l.startsWith('overdue'))).toBe(true);
+      const expired = referrals.filter((r) => r.status === 'expired');
+      expect(expired.map((r) => r.display_name)).toEqual(['Marcus Hill']);
+      const marcus = page.locator(`[data-testid="queue-closed"] [data-referral-id="${expired[0]?.id}"]`);
+      expect(await marcus.getByTestId('queue-status').innerText()).toBe('Expired');
 
       // Closed ones after, under their heading.
       expect(await page.locator('main h2').innerText()).toBe('Closed');
@@ -389,12 +400,12 @@ describe('follow-up queue', () => {
     const { page } = app;
     try {
       await page.getByTestId('queue-open').waitFor();
-      const marcus = await personId(page, 'Marcus Hill');
+      const tina = await personId(page, 'Tina Nguyen');
       const item = (name: string) => page.locator('[data-testid="queue-open"] [data-testid="queue-item"]', { hasText: name });
 
-      await item('Marcus Hill').getByTestId('action-attempt').tap();
-      await expect.poll(() => item('Marcus Hill').getByTestId('queue-message').innerText()).toContain('Attempt logged');
-      const attempt = (await fake<EncounterView[]>(page, (w, id) => w.encounterList(id), marcus))[0] as EncounterView;
+      await item('Tina Nguyen').getByTestId('action-attempt').tap();
+      await expect.poll(() => item('Tina Nguyen').getByTestId('queue-message').innerText()).toContain('Attempt logged');
+      const attempt = (await fake<EncounterView[]>(page, (w, id) => w.encounterList(id), tina))[0] as EncounterView;
       expect(attempt.kind).toBe('attempted');
       expect(attempt.pending_sync).toBe(true);
 

@@ -47,6 +47,13 @@ fn generate(dir: &Path) {
         ConsentRevoked,
         Consent,
         AuditView,
+        office::DuplicatePair,
+        office::DuplicateSide,
+        office::ConferenceView,
+        office::ConferenceRow,
+        office::FollowupView,
+        office::InactiveRow,
+        office::MarkView,
     );
 }
 

@@ -4,6 +4,7 @@
 import * as audit from './strings/audit';
 import * as common from './strings/common';
 import * as consent from './strings/consent';
+import * as lists from './strings/lists';
 import * as office from './strings/office';
 import * as officer from './strings/officer';
 import * as outreach from './strings/outreach';
@@ -19,6 +20,7 @@ const en = {
   ...consent.en,
   ...officer.en,
   ...office.en,
+  ...lists.en,
   ...audit.en,
   ...start.en,
 };
@@ -31,6 +33,7 @@ const es: Record<Key, string> = {
   ...consent.es,
   ...officer.es,
   ...office.es,
+  ...lists.es,
   ...audit.es,
   ...start.es,
 };

@@ -71,6 +71,11 @@ const KEYS = [
   'kayla',
   'samuel',
   'jessie',
+  // Likely duplicates for the office's review: Jessie's formal name recorded again at
+  // intake, a different Kayla Brooks, and Red described by someone who did not know him.
+  'jessica',
+  'kaylaB',
+  'bear',
 ] as const;
 type Key = (typeof KEYS)[number];
 
@@ -167,6 +172,8 @@ interface PersonSpec {
   consents?: ConsentSpec[];
   merged?: Key;
   conflicts?: PersonRec['conflicts'];
+  /** On the list for the next case conference. */
+  conference?: boolean;
 }
 
 const PERSONS: Record<Key, PersonSpec> = {
@@ -185,6 +192,7 @@ const PERSONS: Record<Key, PersonSpec> = {
       { parties: ['medical'], signed: 400, lastDay: -35 },
       { parties: ['law_enforcement', 'housing'], signed: 120, event: PROGRAM_END },
     ],
+    conference: true,
   },
   jbird: {
     aliases: ['J-Bird'],
@@ -205,6 +213,7 @@ const PERSONS: Record<Key, PersonSpec> = {
     created: 200,
     updated: 30,
     consents: [{ parties: ['law_enforcement'], signed: 150, lastDay: 215 }],
+    conference: true,
   },
   mikeT: {
     aliases: ['Mike T.'],
@@ -235,6 +244,7 @@ const PERSONS: Record<Key, PersonSpec> = {
     conflicts: {
       description: ['Tall, green army jacket, walks with a cane', 'Tall, green jacket, uses a walker now'],
     },
+    conference: true,
   },
   shorty: {
     aliases: ['Shorty'],
@@ -257,6 +267,7 @@ const PERSONS: Record<Key, PersonSpec> = {
     status: 'referred',
     created: 20,
     updated: 15,
+    conference: true,
   },
   luis: {
     name: 'Luis Ortega',
@@ -289,6 +300,7 @@ const PERSONS: Record<Key, PersonSpec> = {
     created: 300,
     updated: 55,
     consents: [{ parties: ['law_enforcement'], signed: 290, event: PROGRAM_END }],
+    conference: true,
   },
   jessie: {
     name: 'Jessie Cole',
@@ -297,6 +309,28 @@ const PERSONS: Record<Key, PersonSpec> = {
     manager: ALEX,
     created: 150,
     updated: 30,
+  },
+  jessica: {
+    name: 'Jessica Cole',
+    dob: '1991-03-08',
+    description: 'Curly hair, green backpack, works at the day labor hall',
+    status: 'referred',
+    created: 14,
+    updated: 14,
+  },
+  kaylaB: {
+    name: 'Kayla Brooks',
+    description: 'Older woman with a small white dog, sleeps near the library',
+    status: 'active',
+    manager: ALEX,
+    created: 160,
+    updated: 118,
+  },
+  bear: {
+    description: 'Man with a red beard and a brown pit bull named Bear',
+    status: 'referred',
+    created: 9,
+    updated: 9,
   },
 };
 
@@ -334,6 +368,9 @@ const CONTACTS: ContactSpec[] = [
   ['samuel', 55, 5, [-500, -700], 'street', { food: 1 }],
   ['jessie', 8, 2, [200, 600], 'street', { naloxone: 1, water: 1 }],
   ['jessie', 21, 4, [230, 580], 'street', { syringe_services: 1, fentanyl_test_strips: 3 }],
+  // The other Kayla Brooks, not seen for four months (on the office's follow-up list).
+  ['kaylaB', 158, 2, [-400, -150], 'office', {}],
+  ['kaylaB', 120, 3, [-420, -160], 'street', { food: 1, water: 1 }],
   [null, 0, 2, [100, -50], 'street', { naloxone: 2, fentanyl_test_strips: 5 }],
   [null, 3, 5, [-300, 250], 'street', { water: 4, food: 4 }],
   [null, 9, 1, [500, -400], 'street', { naloxone: 1, syringe_services: 1 }],
@@ -456,6 +493,7 @@ export function demoWorld(now: Date, team: TeamRec): World {
       updated_at: stamp(ago(p.updated, 4)),
       conflicts: p.conflicts ?? {},
       pending: false,
+      ...(p.conference ? { conference: true } : {}),
     };
   });
 

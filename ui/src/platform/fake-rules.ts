@@ -33,6 +33,12 @@ export interface PersonRec {
   /** Fields with concurrent values (every value), as synced documents report them. */
   conflicts: Record<string, JsonValue[]>;
   pending: boolean;
+  /**
+   * The office's marks, kept in the person's case document (codec.rs `Marks`): on the
+   * next case conference's list, and the persons a reviewer said are not this one.
+   */
+  conference?: boolean;
+  not_duplicates?: string[];
 }
 
 /** The officer card (role.rs `OfficerCard`): all an officer's device ever holds of a person. */
@@ -179,7 +185,7 @@ export const FUTURE_SLACK_MS = 10 * MINUTE_MS;
 export const HMIS_GENDER_CODES: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 8, 9, 99];
 export const HMIS_RACE_CODES: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 99];
 export const HMIS_LIVING_SITUATION_CODES: readonly number[] = [
-  101, 116, 118, 204, 205, 206, 207, 215, 225, 302, 312, 313, 314, 327, 329, 332, 410, 411, 421, 435, 17, 37, 8, 9,
+  101, 116, 118, 204, 205, 206, 207, 215, 225, 302, 314, 329, 332, 335, 336, 410, 411, 421, 435, 17, 37, 8, 9,
   99,
 ];
 export const PATHWAYS: readonly string[] = ['arrest_diversion', 'social_contact', 'community', 'self'];
@@ -192,6 +198,28 @@ export const REFERRAL_STATUSES: readonly string[] = [
   'expired',
 ];
 export const OPEN_STATUSES: readonly string[] = ['new', 'contacted'];
+
+/**
+ * referral.rs `Referral::effective_status`: an open referral whose intake deadline
+ * has passed reads as `expired` (at the deadline), so it leaves the follow-up queue
+ * and shows up for review. Nothing is written: a late intake still moves the stored
+ * status on.
+ */
+export function effectiveStatus(
+  r: { status: string; status_at: string; intake_deadline: string },
+  now: Date,
+): { status: string; status_at: string } {
+  if (OPEN_STATUSES.includes(r.status) && now.getTime() >= Date.parse(r.intake_deadline)) {
+    return { status: 'expired', status_at: r.intake_deadline };
+  }
+  return { status: r.status, status_at: r.status_at };
+}
+
+/** office.rs `whole_days`: whole days from `from` to `to` (seconds, rounded down). */
+export function wholeDays(from: Date, to: Date): number {
+  const seconds = Math.floor(to.getTime() / 1000) - Math.floor(from.getTime() / 1000);
+  return Math.floor(seconds / 86_400);
+}
 export const ENCOUNTER_KINDS: readonly string[] = ['street', 'office', 'phone', 'attempted'];
 
 // --- Ids -----------------------------------------------------------------------------
@@ -603,6 +631,45 @@ export function assess(
     }
   }
   return { result: reasons.length ? 'needs_review' : 'eligible', reasons };
+}
+
+// --- Merging (lib.rs `person_merge_choosing`) ------------------------------------------
+
+/**
+ * What the kept record `k` becomes when `d` is merged into it: the kept record wins;
+ * what it lacks (date of birth, description, case manager) comes from the duplicate,
+ * whose name and aliases become aliases; an active duplicate makes it active. Then the
+ * reviewer's choices: each field in `take` gets the duplicate's value (a name only if
+ * the duplicate has one; the kept name then becomes an alias). Changes `k` in place.
+ */
+export function mergeInto(k: PersonRec, d: PersonRec, take: readonly string[]): void {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  for (const name of [...(d.name === null ? [] : [d.name]), ...d.aliases]) {
+    const known = (k.name !== null && same(k.name, name)) || k.aliases.some((a) => same(a, name));
+    if (!known) k.aliases.push(name);
+  }
+  k.dob = k.dob ?? d.dob;
+  k.description = k.description ?? d.description;
+  k.case_manager = k.case_manager ?? d.case_manager;
+  k.case_manager_phone = k.case_manager_phone ?? d.case_manager_phone;
+  if (k.status !== 'active' && d.status === 'active') k.status = 'active';
+  const takes = (field: string) => take.includes(field);
+  if (takes('name') && d.name !== null) {
+    const old = k.name;
+    k.name = d.name;
+    if (old !== null && !k.aliases.some((a) => same(a, old))) k.aliases.push(old);
+    const kept = d.name;
+    k.aliases = k.aliases.filter((a) => !same(a, kept));
+  }
+  if (takes('dob')) k.dob = d.dob;
+  if (takes('description')) k.description = d.description;
+  if (takes('status')) k.status = d.status;
+  if (takes('case_manager')) {
+    k.case_manager = d.case_manager;
+    k.case_manager_phone = d.case_manager_phone;
+  }
+  if (takes('gender')) k.gender = [...d.gender];
+  if (takes('race_ethnicity')) k.race_ethnicity = [...d.race_ethnicity];
 }
 
 // --- Duplicates (a simpler duplicates.rs) ------------------------------------------------

@@ -87,11 +87,14 @@ describe('session', () => {
       () => fake.referralList(),
       () => fake.referralUpdate(DEMO_IDS.rosa, 'contacted'),
       () => fake.lookup('rosa'),
+      () => fake.duplicateReview(),
+      () => fake.conferenceList(['law_enforcement']),
+      () => fake.followup(),
     ];
     for (const call of calls) expect(await rejection(call())).toBe('locked');
     expect(await rejection(fake.unlock('guess'))).toBe('wrong_passphrase');
     await expect(fake.unlock(DEMO_PASSPHRASE)).resolves.toMatchObject({ team_name: 'Demo team (sample data)' });
-    expect((await fake.personList()).length).toBe(12);
+    expect((await fake.personList()).length).toBe(15);
     await fake.lock();
     expect((await fake.session()).phase).toBe('locked');
     expect(await rejection(fake.personList())).toBe('locked');
@@ -192,7 +195,7 @@ describe('outreach home', () => {
     expect(distances.every((d) => d <= 500)).toBe(true);
     // Red was seen an hour ago (not yet synced): first in the recent list.
     expect(home.recent[0]?.person.display_name).toBe('Red');
-    expect(home.recent).toHaveLength(12);
+    expect(home.recent).toHaveLength(15);
   });
 });
 
@@ -290,8 +293,16 @@ describe('referral eligibility', () => {
 
     now = new Date('2026-12-23T19:00:00Z');
     expect((await fake.referralList())[0]).toMatchObject({ days_left: 1, charge_category: 'Drug possession' });
+    // Past the deadline without intake it reads as expired, at the deadline (referral.rs
+    // `effective_status`): it leaves the follow-up queue. Nothing is written, so a late
+    // intake still closes it below.
     now = new Date('2026-12-25T21:00:00Z');
-    expect((await fake.referralList())[0]?.days_left).toBe(-3);
+    expect((await fake.referralList())[0]).toMatchObject({
+      status: 'expired',
+      status_at: '2026-12-23T20:00:00Z',
+      days_left: null,
+    });
+    expect(fake.dump().referrals[0]?.status).toBe('new');
 
     expect(await rejection(fake.referralUpdate(made.id, 'new'))).toBe('invalid');
     expect(await rejection(fake.referralUpdate(made.id, 'bogus' as 'new'))).toBe('invalid');
@@ -661,13 +672,14 @@ describe('demo seed', () => {
   it('has referrals in several states, a conflict and one unsynced contact', async () => {
     const fake = demoPlatform({ now: clock });
     const referrals = await fake.referralList();
-    expect(referrals.map((r) => [r.display_name, r.days_left])).toEqual([
-      ['Marcus Hill', -2],
-      ['Luis Ortega', 1],
-      ['Tina Nguyen', 10],
-      ['Kayla Brooks', 20],
-      ['J-Bird', 28],
-      ['Rosa Martinez', null],
+    // Marcus's intake deadline passed two days ago: expired, for the office to review.
+    expect(referrals.map((r) => [r.display_name, r.status, r.days_left])).toEqual([
+      ['Marcus Hill', 'expired', null],
+      ['Luis Ortega', 'new', 1],
+      ['Tina Nguyen', 'contacted', 10],
+      ['Kayla Brooks', 'contacted', 20],
+      ['J-Bird', 'new', 28],
+      ['Rosa Martinez', 'intake_complete', null],
     ]);
     expect(referrals.find((r) => r.display_name === 'Kayla Brooks')?.eligibility.reasons).toEqual([OUTSIDE_CATCHMENT]);
     expect(referrals.find((r) => r.display_name === 'Tina Nguyen')?.eligibility.reasons).toEqual([
@@ -713,7 +725,7 @@ describe('fakeFromParams', () => {
     expect(plain.role).toBe('outreach');
     expect(plain.phase).toBe('unlocked');
     expect(await plain.locate()).toBeNull();
-    expect((await plain.personList()).length).toBe(12);
+    expect((await plain.personList()).length).toBe(15);
   });
 
   it('exposes the fake as window.__waymark in a browser', () => {

@@ -4,7 +4,12 @@
 // role checks (`not_permitted`), validation (`invalid`), `not_found`, merged persons
 // resolving, the intake clock in the team's time zone, eligibility against the
 // catchment polygon and the exclusion checklist, "not yet synced" marks that a
-// successful `sync()` clears, nearby/recent home lists and duplicate offers.
+// successful `sync()` clears, nearby/recent home lists and duplicate offers, and the
+// office's lists (office.rs, supervisor only): likely pairs (a simpler scoring than
+// duplicates.rs that finds the demo's pairs), "not the same person" answers and merges
+// with the reviewer's choices, conference marks kept on the person and the list for
+// the parties present, follow-up. A referral past its intake deadline reads as
+// `expired` (referral.rs `effective_status`), as on the device.
 //
 // Session: the store opens with the passphrase `demo passphrase` (DEMO_PASSPHRASE)
 // until a first run (`start`/`enroll`) sets another. Every data method rejects with
@@ -83,6 +88,8 @@ import {
   displayName,
   distanceM,
   duplicateScore,
+  effectiveStatus,
+  mergeInto,
   fail,
   generator,
   hmisCodes,
@@ -99,8 +106,10 @@ import {
   parseId,
   parseLocalTime,
   parseWorkerStatus,
+  consentInForce,
   sharingInForce,
   stamp,
+  wholeDays,
   uuidFrom,
   withOffset,
   wrongPassphraseMessage,
@@ -113,19 +122,30 @@ import {
   type TeamRec,
 } from './fake-rules';
 import { daysLeft } from '../lib/time';
+import { MERGE_FIELDS, PARTIES } from './index';
 import type {
   AuditView,
   CardShow,
   CardView,
   CaseNote,
+  ConferenceRow,
+  ConferenceView,
   Consent,
   ConsentInput,
   ConsentRevoked,
+  DuplicatePair,
+  DuplicateSide,
   EncounterInput,
   EncounterView,
   EnrollInput,
+  FollowupView,
   HomeView,
   IdView,
+  InactiveRow,
+  MarkView,
+  MergeField,
+  MergeView,
+  Party,
   PersonAdded,
   PersonInput,
   PersonSeen,
@@ -152,6 +172,9 @@ import type {
 export { DEMO_PASSPHRASE } from './demo-seed';
 
 export type Phase = SessionView['phase'];
+
+/** The most pairs the duplicate review lists at once (office.rs `MAX_PAIRS`). */
+const MAX_PAIRS = 100;
 export type Seed = 'demo' | 'empty';
 
 export interface FakeOptions {
@@ -190,7 +213,8 @@ type Action =
   | 'add_note'
   | 'update_referral'
   | 'manage_consent'
-  | 'read_audit';
+  | 'read_audit'
+  | 'merge_persons';
 
 const OFFICER_ACTIONS: readonly Action[] = ['lookup', 'create_referral', 'view_own_referrals'];
 
@@ -366,10 +390,10 @@ export class FakePlatform implements Platform {
   }
 
   private require(action: Action, what: string): void {
-    // Only a supervisor reads the audit log; outreach may do every other action in
-    // this list, an officer only the officer's three.
+    // Only a supervisor reads the audit log and merges (the office's lists); outreach
+    // may do every other action in this list, an officer only the officer's three.
     const may =
-      action === 'read_audit'
+      action === 'read_audit' || action === 'merge_persons'
         ? this.roleNow === 'supervisor'
         : this.roleNow !== 'officer' || OFFICER_ACTIONS.includes(action);
     if (!may) fail('not_permitted', `not permitted: a device with the ${this.roleNow} role cannot ${what}`);
@@ -1155,6 +1179,7 @@ export class FakePlatform implements Platform {
           return p ? displayName(p.name, p.aliases) : null;
         })()
       : (this.cards.get(kept)?.display_name ?? null);
+    const { status, status_at } = effectiveStatus(r, this.now());
     return {
       id: r.id,
       pathway: r.pathway,
@@ -1162,9 +1187,9 @@ export class FakePlatform implements Platform {
       display_name: name ?? r.stub_name,
       eligibility: structuredClone(r.eligibility),
       intake_deadline: r.intake_deadline,
-      days_left: OPEN_STATUSES.includes(r.status) ? daysLeft(this.now(), new Date(r.intake_deadline)) : null,
-      status: r.status,
-      status_at: r.status_at,
+      days_left: OPEN_STATUSES.includes(status) ? daysLeft(this.now(), new Date(r.intake_deadline)) : null,
+      status,
+      status_at,
       created_at: r.created_at,
       referred_by: r.referred_by,
       lat: r.lat,
@@ -1384,6 +1409,198 @@ export class FakePlatform implements Platform {
     return structuredClone(this.audit);
   }
 
+  // --- Office lists (office.rs; supervisor) ----------------------------------------
+
+  /** One side of a likely pair: the person, and what helps a reviewer decide. */
+  private duplicateSide(p: PersonRec): DuplicateSide {
+    const mine = (id: string | null) => id !== null && this.resolve(id) === p.id;
+    const contacts = [...this.encounters.values()].filter((e) => e.kind !== 'attempted' && mine(e.person_id));
+    const last = contacts.reduce<number | null>((max, e) => Math.max(max ?? -Infinity, Date.parse(e.at_utc)), null);
+    return {
+      person: this.personView(p),
+      contacts: contacts.length,
+      referrals: [...this.referrals.values()].filter((r) => mine(r.person_id)).length,
+      last_contact: last === null ? null : stamp(new Date(last)),
+    };
+  }
+
+  async duplicateReview(): Promise<DuplicatePair[]> {
+    await this.open();
+    this.require('merge_persons', 'review duplicates');
+    const roster = [...this.persons.values()].filter((p) => !p.merged_into);
+    const key = (a: string, b: string) => (a < b ? `${a}/${b}` : `${b}/${a}`);
+    const answered = new Set<string>();
+    for (const p of this.persons.values()) for (const other of p.not_duplicates ?? []) answered.add(key(p.id, other));
+    const found: { a: PersonRec; b: PersonRec; score: number }[] = [];
+    for (let i = 0; i < roster.length; i++) {
+      for (let j = i + 1; j < roster.length; j++) {
+        const [x, y] = [roster[i] as PersonRec, roster[j] as PersonRec];
+        const score = duplicateScore(x, y);
+        if (score < OFFER_THRESHOLD || answered.has(key(x.id, y.id))) continue;
+        // Each pair once, the smaller id first (`likely_pairs`).
+        found.push(x.id < y.id ? { a: x, b: y, score } : { a: y, b: x, score });
+      }
+    }
+    found.sort((x, y) => y.score - x.score || byText(x.a.id, y.a.id) || byText(x.b.id, y.b.id));
+    return found
+      .slice(0, MAX_PAIRS)
+      .map(({ a, b, score }) => ({ score, a: this.duplicateSide(a), b: this.duplicateSide(b) }));
+  }
+
+  async notDuplicate(a: string, b: string): Promise<MarkView> {
+    await this.open();
+    this.require('merge_persons', 'review duplicates');
+    const first = this.existing(parseId('person', a));
+    const second = this.existing(parseId('person', b));
+    if (first.id === second.id) fail('conflict', `${first.id} and the other id are the same person (merged)`);
+    for (const [p, other] of [
+      [first, second],
+      [second, first],
+    ] as const) {
+      const answers = (p.not_duplicates ??= []);
+      if (!answers.includes(other.id)) answers.push(other.id);
+      p.pending = true;
+    }
+    this.changed();
+    return { ids: [first.id, second.id], marked: true };
+  }
+
+  async personMerge(keep: string, duplicate: string, take: readonly MergeField[] = []): Promise<MergeView> {
+    await this.open();
+    this.require('merge_persons', 'merge persons');
+    for (const field of take) {
+      if (!(MERGE_FIELDS as readonly string[]).includes(field)) {
+        fail(
+          'invalid',
+          `unknown field to take from the duplicate "${field}": expected one of ${MERGE_FIELDS.join(', ')}`,
+        );
+      }
+    }
+    const keptId = this.resolve(parseId('person', keep));
+    const dupId = parseId('person', duplicate);
+    if (this.resolve(dupId) === keptId) fail('conflict', `${dupId} is already ${keptId} or merged into it`);
+    const k = this.persons.get(keptId);
+    if (!k) fail('not_found', `person ${keptId} not found`);
+    const d = this.persons.get(dupId);
+    if (!d) fail('not_found', `person ${dupId} not found`);
+    if (d.merged_into) fail('conflict', `${dupId} was already merged into another person`);
+    const at = stamp(this.now());
+    mergeInto(k, d, take);
+    k.updated_at = at;
+    k.pending = true;
+    d.merged_into = k.id;
+    d.updated_at = at;
+    d.pending = true;
+    this.order.set(k.id, this.sequence++);
+    this.audited({ action: 'merge', record: d.id, detail: { kept: k.id } });
+    this.changed();
+    const mine = (id: string | null) => id !== null && this.resolve(id) === k.id;
+    return {
+      id: k.id,
+      merged: d.id,
+      encounters: [...this.encounters.values()].filter((e) => mine(e.person_id)).length,
+      referrals: [...this.referrals.values()].filter((r) => mine(r.person_id)).length,
+    };
+  }
+
+  async conferenceMark(personId: string, on: boolean): Promise<MarkView> {
+    await this.open();
+    this.require('merge_persons', 'prepare the case conference');
+    const p = this.existing(parseId('person', personId));
+    // Taking someone off clears the marks of persons merged into them too.
+    const targets = on
+      ? [p]
+      : [...this.persons.values()].filter((x) => x === p || (x.conference && this.resolve(x.id) === p.id));
+    for (const t of targets) {
+      t.conference = on;
+      t.pending = true;
+    }
+    this.changed();
+    return { ids: [p.id], marked: on };
+  }
+
+  /** Marked persons, each by the id they resolve to (`conference_marked`). */
+  private marked(): string[] {
+    const ids = new Set<string>();
+    for (const p of this.persons.values()) {
+      if (!p.conference) continue;
+      const kept = this.resolve(p.id);
+      if (this.persons.has(kept)) ids.add(kept);
+    }
+    return [...ids].sort();
+  }
+
+  async conferenceMarked(): Promise<MarkView> {
+    await this.open();
+    this.require('merge_persons', 'prepare the case conference');
+    return { ids: this.marked(), marked: true };
+  }
+
+  async conferenceList(parties: readonly Party[]): Promise<ConferenceView> {
+    await this.open();
+    this.require('merge_persons', 'prepare the case conference');
+    const present: Party[] = [];
+    for (const raw of parties) {
+      const party = PARTIES.find((p) => p === String(raw).trim());
+      if (!party) fail('invalid', `unknown consent party "${raw}": expected one of ${PARTIES.join(', ')}`);
+      if (!present.includes(party)) present.push(party);
+    }
+    if (present.length === 0) fail('invalid', 'party present (--party, e.g. law_enforcement) must not be empty');
+    const at = this.now();
+    const persons: ConferenceRow[] = [];
+    let left_out = 0;
+    for (const id of this.marked()) {
+      const p = this.persons.get(id) as PersonRec;
+      const covering = this.consentsOf(p.id).filter(
+        (c) => consentInForce(c, at) && present.every((party) => c.parties.includes(party)),
+      );
+      if (covering.length === 0) {
+        left_out += 1;
+        continue;
+      }
+      persons.push({
+        person_id: p.id,
+        display_name: displayName(p.name, p.aliases),
+        status: p.status,
+        case_manager: p.case_manager,
+        case_manager_phone: p.case_manager_phone,
+        consents: covering.map((c) => c.id),
+      });
+    }
+    persons.sort((a, b) => byText(a.display_name.toLowerCase(), b.display_name.toLowerCase()));
+    return { parties: present, persons, left_out };
+  }
+
+  async followup(): Promise<FollowupView> {
+    await this.open();
+    this.require('merge_persons', 'review the caseload');
+    const now = this.now();
+    const last = new Map<string, number>();
+    for (const e of this.encounters.values()) {
+      if (e.kind === 'attempted' || e.person_id === null) continue;
+      const id = this.resolve(e.person_id);
+      last.set(id, Math.max(last.get(id) ?? -Infinity, Date.parse(e.at_utc)));
+    }
+    const limit = this.settings.inactive_days;
+    const inactive: InactiveRow[] = [];
+    for (const p of this.persons.values()) {
+      if (p.merged_into || (p.status !== 'active' && p.status !== 'referred')) continue;
+      const since = last.get(p.id);
+      const days = wholeDays(new Date(since ?? Date.parse(p.created_at)), now);
+      if (days < limit) continue;
+      inactive.push({
+        person_id: p.id,
+        display_name: displayName(p.name, p.aliases),
+        case_manager: p.case_manager,
+        last_contact: since === undefined ? null : stamp(new Date(since)),
+        days,
+      });
+    }
+    inactive.sort((a, b) => b.days - a.days || byText(a.display_name, b.display_name));
+    const expired_referrals = (await this.referralList()).filter((r) => r.status === 'expired');
+    return { inactive_days: limit, inactive, expired_referrals };
+  }
+
   // --- The phone ------------------------------------------------------------------
 
   async locate(): Promise<Position | null> {
@@ -1405,6 +1622,11 @@ export class FakePlatform implements Platform {
       consents: [...this.consents.values()],
     });
   }
+}
+
+/** Rust's `String` order (code units, not the locale's collation). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A team with no case records yet. */

@@ -5,14 +5,19 @@ import type {
   AuditView,
   CardView,
   CaseNote,
+  ConferenceView,
   Consent,
   ConsentInput,
   ConsentRevoked,
+  DuplicatePair,
   EncounterInput,
   EncounterView,
   ErrorCode,
+  FollowupView,
   HomeView,
   IdView,
+  MarkView,
+  MergeView,
   Party,
   PersonAdded,
   PersonInput,
@@ -65,6 +70,14 @@ export const PARTIES = ['law_enforcement', 'prosecutor', 'housing', 'medical', '
 type MissingParty = Exclude<Party, (typeof PARTIES)[number]>;
 const everyParty: MissingParty extends never ? true : MissingParty = true;
 void everyParty;
+
+/**
+ * The fields a merge may take from the duplicate instead of the kept record, in the
+ * device's order (lib.rs `person_merge_choosing`). `case_manager` brings the phone too.
+ */
+export const MERGE_FIELDS = ['name', 'dob', 'description', 'status', 'case_manager', 'gender', 'race_ethnicity'] as const;
+
+export type MergeField = (typeof MERGE_FIELDS)[number];
 
 /** What an audit entry says was done, in the domain's order (audit.rs `AuditAction::ALL`). */
 export const AUDIT_ACTIONS = [
@@ -197,6 +210,34 @@ export interface Platform {
    * `not_permitted`.
    */
   auditLog(): Promise<AuditView[]>;
+
+  // --- Office lists (supervisor; other roles: `not_permitted`) -----------------------
+  /**
+   * Likely duplicate pairs over the roster, best first (at most 100); pairs a reviewer
+   * said are not the same person are left out.
+   */
+  duplicateReview(): Promise<DuplicatePair[]>;
+  /** "Not the same person": the pair is not offered again, here or on synced devices. */
+  notDuplicate(a: string, b: string): Promise<MarkView>;
+  /**
+   * Merges `duplicate` into `keep`: the kept record wins, what it lacks comes from the
+   * duplicate, the duplicate's names become aliases, its contacts, notes, referrals and
+   * consents follow the kept person. `take` names fields whose value comes from the
+   * duplicate instead. Recorded in the audit trail.
+   */
+  personMerge(keep: string, duplicate: string, take?: readonly MergeField[]): Promise<MergeView>;
+  /** Puts a participant on (or takes them off) the next case conference's list. */
+  conferenceMark(personId: string, on: boolean): Promise<MarkView>;
+  /** The ids of the participants marked for the next case conference. */
+  conferenceMarked(): Promise<MarkView>;
+  /**
+   * The case-conference list for the parties present (at least one, else `invalid`):
+   * marked participants whose consents in force cover every party present, with
+   * officer-safe fields only, and how many marked ones were left off.
+   */
+  conferenceList(parties: readonly Party[]): Promise<ConferenceView>;
+  /** Participants not seen for the team's `inactive_days`, and expired referrals. */
+  followup(): Promise<FollowupView>;
 
   // --- The phone -----------------------------------------------------------------
   /** The phone's position, or `null` when location is off, denied or slow. */

@@ -120,6 +120,23 @@ const CASES: [keyof Platform, (p: Platform) => unknown, string, Record<string, u
   ['consentRevoke', (p) => p.consentRevoke('c-1'), 'consent_revoke', { id: 'c-1' }],
   ['consentList', (p) => p.consentList('p-1'), 'consent_list', { person: 'p-1' }],
   ['auditLog', (p) => p.auditLog(), 'audit_log', {}],
+  ['duplicateReview', (p) => p.duplicateReview(), 'duplicate_review', {}],
+  ['notDuplicate', (p) => p.notDuplicate('p-1', 'p-2'), 'not_duplicate', { a: 'p-1', b: 'p-2' }],
+  [
+    'personMerge',
+    (p) => p.personMerge('p-1', 'p-2', ['name', 'dob']),
+    'person_merge',
+    { keep: 'p-1', duplicate: 'p-2', take: ['name', 'dob'] },
+  ],
+  ['conferenceMark', (p) => p.conferenceMark('p-1', true), 'conference_mark', { person: 'p-1', on: true }],
+  ['conferenceMarked', (p) => p.conferenceMarked(), 'conference_marked', {}],
+  [
+    'conferenceList',
+    (p) => p.conferenceList(['law_enforcement', 'prosecutor']),
+    'conference_list',
+    { parties: ['law_enforcement', 'prosecutor'] },
+  ],
+  ['followup', (p) => p.followup(), 'followup', {}],
 ];
 
 describe('tauriPlatform', () => {
@@ -161,10 +178,13 @@ describe('tauriPlatform', () => {
     await platform.personHome(null);
     await platform.encounterList();
     await platform.lookup('rosa');
+    await platform.personMerge('p-1', 'p-2');
     expect(calls).toEqual([
       { cmd: 'person_home', args: { lat: null, lon: null, radiusM: null } },
       { cmd: 'encounter_list', args: { person: null } },
       { cmd: 'lookup', args: { query: 'rosa', reason: null } },
+      // No fields chosen: the kept record wins everything it has.
+      { cmd: 'person_merge', args: { keep: 'p-1', duplicate: 'p-2', take: [] } },
     ]);
   });
 

@@ -148,6 +148,14 @@ export function tauriPlatform(): Platform {
 
     auditLog: () => call('audit_log'),
 
+    duplicateReview: () => call('duplicate_review'),
+    notDuplicate: (a, b) => call('not_duplicate', { a, b }),
+    personMerge: (keep, duplicate, take) => call('person_merge', { keep, duplicate, take: [...(take ?? [])] }),
+    conferenceMark: (personId, on) => call('conference_mark', { person: personId, on }),
+    conferenceMarked: () => call('conference_marked'),
+    conferenceList: (parties) => call('conference_list', { parties: [...parties] }),
+    followup: () => call('followup'),
+
     locate: () => browserLocate(),
   };
 }
