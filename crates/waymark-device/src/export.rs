@@ -34,7 +34,7 @@ use crate::{Device, DeviceError};
 
 /// The answer of `export hmis`: the files written (the contract's `files`) and what
 /// went into them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct HmisExportView {
     pub files: Vec<String>,
     pub out: String,
@@ -57,7 +57,7 @@ pub struct HmisExportView {
 }
 
 /// The answer of `export csv`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CsvExportView {
     pub files: Vec<String>,
     pub out: String,
@@ -70,7 +70,7 @@ pub struct CsvExportView {
 }
 
 /// The answer of `export geojson`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct GeojsonExportView {
     pub features: usize,
     pub out: String,

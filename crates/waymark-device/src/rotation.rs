@@ -13,12 +13,14 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde::Serialize;
+use std::collections::HashMap;
 use ts_rs::TS;
-use waymark_domain::audit::AuditAction;
+
+use waymark_domain::audit::{AuditAction, AuditEntry};
 use waymark_sync_proto::seal::{DeviceKeyPair, Keyring, TeamKeys, seal_envelope};
 use waymark_sync_proto::wire::{
-    DeviceListResponse, KeyEnvelope, KeysResponse, MAX_ENVELOPES, PROTOCOL_VERSION, PutKeysRequest, PutKeysResponse,
-    WireDeviceStatus,
+    DeviceInfo, DeviceListResponse, KeyEnvelope, KeysResponse, MAX_ENVELOPES, PROTOCOL_VERSION, PutKeysRequest,
+    PutKeysResponse, WireDeviceStatus,
 };
 
 use crate::Device;
@@ -36,8 +38,10 @@ pub struct RotationView {
     pub key_epoch: u32,
     /// Devices the new epoch was sealed to.
     pub rekeyed: usize,
-    /// Enrolled devices that could not be given it (enrolled before devices had
-    /// key pairs): they can no longer read what is written from now on.
+    /// Enrolled devices that could not be given it: enrolled before devices had key
+    /// pairs, or whose public key this device cannot yet check (their enrollment
+    /// entry has not reached it, or it does not match what the relay lists). A later
+    /// sync hands the keys to those that check out.
     pub not_rekeyed: Vec<String>,
     /// The rotation could not be finished (the relay went away after the
     /// revocation); it is finished at this device's next sync.
@@ -52,7 +56,31 @@ fn corrupt(what: &str) -> DeviceError {
     DeviceError::Store(waymark_store::StoreError::Corrupt(format!("{what} is unreadable")))
 }
 
+/// The public key the relay lists for `d`, if the device's own enrollment entry (in
+/// the audit log, sealed to supervisors, so the relay can neither read nor forge it)
+/// names the same key and role.
+fn checked_key<'a>(d: &'a DeviceInfo, known: &HashMap<String, (String, String)>) -> Option<&'a str> {
+    let listed = d.public_key.as_deref()?;
+    let (key, role) = known.get(&d.device_id)?;
+    (key == listed && role == d.role.as_str()).then_some(listed)
+}
+
 impl Device {
+    /// Each device's public key and role as its own enrollment entry states them.
+    fn enrolled_keys(&self) -> Result<HashMap<String, (String, String)>> {
+        let mut out = HashMap::new();
+        for stored in self.store.audit_entries()? {
+            let Some(e) = AuditEntry::parse(&stored.text) else { continue };
+            if e.action != AuditAction::Enroll.as_str() || e.device_id.to_string() != stored.device_id {
+                continue;
+            }
+            if let Some(key) = e.detail.get("public_key").and_then(|k| k.as_str()) {
+                out.insert(stored.device_id.clone(), (key.to_owned(), e.role.clone()));
+            }
+        }
+        Ok(out)
+    }
+
     fn device_pair(&self) -> Result<Option<DeviceKeyPair>> {
         let Some(text) = self.store.query().local(LOCAL_DEVICE_KEY)? else { return Ok(None) };
         let bytes = B64.decode(text.as_bytes()).map_err(|_| corrupt("the device key"))?;
@@ -112,11 +140,12 @@ impl Device {
         };
         let devices: DeviceListResponse = relay.get("/v1/devices").await?;
         let me = self.device_id().to_string();
+        let known = self.enrolled_keys()?;
         let mut envelopes = Vec::new();
         let mut not_rekeyed = Vec::new();
         let mut rng = crypto_box::aead::OsRng;
         for d in devices.devices.iter().filter(|d| d.status == WireDeviceStatus::Active && d.device_id != me) {
-            match &d.public_key {
+            match checked_key(d, &known) {
                 Some(public) => envelopes.push(KeyEnvelope {
                     device_id: d.device_id.clone(),
                     epoch: next.epoch,
@@ -155,8 +184,9 @@ impl Device {
         let me = self.device_id().to_string();
         let mut envelopes = Vec::new();
         let mut rng = crypto_box::aead::OsRng;
+        let known = self.enrolled_keys()?;
         for d in devices.devices.iter().filter(|d| d.status == WireDeviceStatus::Active && d.device_id != me) {
-            let Some(public) = &d.public_key else { continue };
+            let Some(public) = checked_key(d, &known) else { continue };
             let held = d.key_epoch.unwrap_or(1);
             for keys in ring.epochs.iter().filter(|k| k.epoch > held && k.epoch >= 2) {
                 envelopes.push(KeyEnvelope {

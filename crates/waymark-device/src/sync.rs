@@ -97,6 +97,9 @@ pub struct SyncView {
     pub audit_pushed: usize,
     /// The team key epoch this device seals with after the sync.
     pub key_epoch: u32,
+    /// The pull stopped at entries sealed under a newer key epoch that no supervisor
+    /// has handed this device yet; they are applied at a later sync.
+    pub waiting_for_keys: bool,
 }
 
 /// Progress of a sync, for a status line or the app.
@@ -177,6 +180,11 @@ impl Device {
             }
             _ => return Err(DeviceError::RelayRefused("the relay's answer does not match this code".into())),
         };
+        // The role the relay names must be the one the sealed keys are for: a relay
+        // cannot talk a phone into believing it holds more than it was given.
+        if keys.current().for_role(answer.role) != *keys.current() {
+            return Err(DeviceError::RelayRefused("the relay's role does not match the invitation's keys".into()));
+        }
         let role = domain_role(answer.role);
         let clock = system_clock();
         let meta = DeviceMeta {
@@ -189,9 +197,12 @@ impl Device {
         };
         let keys_json = serde_json::to_string(&keys).map_err(|e| DeviceError::RelayRefused(e.to_string()))?;
         let mut store = Store::create(dir, passphrase, meta.clone())?;
+        // The public key goes on the record too: sealed to supervisors, it is what a
+        // supervisor checks the relay's device list against before sealing new keys.
         let enrolled = waymark_domain::audit::AuditDraft::new(clock(), AuditAction::Enroll, answer.team_id.clone())
             .detail("relay", relay.base())
-            .detail("key_epoch", keys.epoch());
+            .detail("key_epoch", keys.epoch())
+            .detail("public_key", pair.public());
         let device_key = crate::rotation::secret_text(&pair);
         store.write(|w| {
             w.audit(enrolled)?;
@@ -401,17 +412,21 @@ impl Device {
             unreadable: round.unreadable,
             audit_pushed: round.audit_pushed,
             key_epoch: self.keys()?.epoch(),
+            waiting_for_keys: round.waiting_for_keys,
         })
     }
 
     async fn sync_inner(&mut self, relay: &Relay, progress: &mut impl FnMut(SyncProgress)) -> Result<Round> {
-        if self.role() == Role::Supervisor {
-            if self.store.query().local(crate::rotation::LOCAL_ROTATE)?.is_some_and(|t| !t.is_empty()) {
-                self.finish_rotation(relay).await?;
-            }
-            self.hand_out_keys(relay).await?;
+        if self.role() == Role::Supervisor
+            && self.store.query().local(crate::rotation::LOCAL_ROTATE)?.is_some_and(|t| !t.is_empty())
+        {
+            self.finish_rotation(relay).await?;
         }
         let mut round = self.sync_round(relay, progress).await?;
+        if self.role() == Role::Supervisor {
+            // After the pull, so enrollment records that just arrived count.
+            self.hand_out_keys(relay).await?;
+        }
         let changed = self.apply_consent_expiry()?;
         if changed > 0 && self.role() != Role::Officer {
             let second = self.sync_round(relay, progress).await?;
@@ -501,6 +516,10 @@ impl Device {
                     round.pulled += applied.records;
                     round.purged += applied.purged;
                     round.unreadable += applied.unreadable;
+                    if applied.waiting_for_keys {
+                        round.waiting_for_keys = true;
+                        break Ok(round);
+                    }
                     session.pulled()?;
                     progress(SyncProgress::Pulled(page.entries.len()));
                 }
@@ -521,7 +540,16 @@ impl Device {
         let mut opened = Vec::with_capacity(page.entries.len());
         let mut audit = Vec::new();
         let mut unreadable = 0;
+        // An entry sealed under an epoch this device has not been given yet stops the
+        // page there: the cursor stays before it, and the next sync (after a
+        // supervisor has handed this device the keys) applies it, instead of skipping
+        // it for good.
+        let mut waiting_at = None;
         for entry in &page.entries {
+            if Keyring::entry_epoch(&entry.ciphertext).is_some_and(|e| e > keys.epoch()) {
+                waiting_at = Some(entry.seq);
+                break;
+            }
             let Ok((doc, change)) = keys.open(&entry.ciphertext) else {
                 // This device's own audit entries come back sealed to supervisors.
                 if entry.author != me || keys.current().reads_audit() {
@@ -556,7 +584,10 @@ impl Device {
                 .filter(|d| wanted.contains(current.opaque_doc(&d.to_string()).as_str()))
                 .collect()
         };
-        let cursor = page.next_after.to_string();
+        let cursor = match waiting_at {
+            Some(seq) => seq.saturating_sub(1).max(page_start(page)).to_string(),
+            None => page.next_after.to_string(),
+        };
         let server_time = page.server_time.parse::<jiff::Timestamp>().ok().map(|t| t.to_string());
         self.store.write(|w| {
             if let Some(t) = &server_time {
@@ -574,7 +605,7 @@ impl Device {
             w.set_local(LOCAL_CURSOR, &cursor)?;
             Ok::<_, DeviceError>(())
         })?;
-        Ok(Applied { records: opened.len(), purged: purge.len(), unreadable })
+        Ok(Applied { records: opened.len(), purged: purge.len(), unreadable, waiting_for_keys: waiting_at.is_some() })
     }
 
     /// When this device last finished a sync, if ever.
@@ -597,6 +628,7 @@ struct Round {
     purged: usize,
     unreadable: usize,
     audit_pushed: usize,
+    waiting_for_keys: bool,
 }
 
 impl Round {
@@ -606,6 +638,7 @@ impl Round {
         self.purged += other.purged;
         self.unreadable += other.unreadable;
         self.audit_pushed += other.audit_pushed;
+        self.waiting_for_keys |= other.waiting_for_keys;
     }
 }
 
@@ -614,6 +647,13 @@ struct Applied {
     records: usize,
     purged: usize,
     unreadable: usize,
+    /// It stopped at an entry of a key epoch this device does not hold yet.
+    waiting_for_keys: bool,
+}
+
+/// The cursor a page started from: never move the saved cursor backwards.
+fn page_start(page: &PullResponse) -> u64 {
+    page.entries.first().map_or(page.next_after, |e| e.seq.saturating_sub(1))
 }
 
 /// An audit entry as received: kept only if it is an entry of the device whose log it

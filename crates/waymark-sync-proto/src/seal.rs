@@ -372,6 +372,12 @@ impl Keyring {
         Ok(true)
     }
 
+    /// The key epoch a sealed entry names (`None` if it is not a sealed entry).
+    pub fn entry_epoch(text: &str) -> Option<u32> {
+        let bytes = B64.decode(text.as_bytes()).ok()?;
+        read_header(&bytes).ok().map(|(_, epoch, _)| epoch)
+    }
+
     /// Opens an entry with the epoch it names.
     pub fn open(&self, text: &str) -> Result<(String, Vec<u8>)> {
         let bytes = B64.decode(text.as_bytes()).map_err(|_| ProtoError::Decrypt)?;

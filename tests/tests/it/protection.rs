@@ -157,11 +157,41 @@ async fn after_a_revocation_the_next_key_epoch_locks_the_revoked_devices_keys_ou
     );
     let last = relay_last_seq(&t.relay.dir);
 
+    // A phone enrolled just now, whose own record of its key has not reached the
+    // supervisor yet; and a relay that swaps officer B's public key for its own.
+    let mut late = crate::consent::enroll(&t.relay, &t.dir, &mut t.sup, "outreach", "late").await;
+    let officer_b = t.officer_b.device_id().to_string();
+    let relay_key = waymark_sync_proto::seal::DeviceKeyPair::from_bytes([42; 32]).public();
+    let conn = rusqlite::Connection::open(t.relay.dir.join("relay.db")).expect("relay db");
+    let swapped = conn
+        .execute("UPDATE devices SET public_key = ?1 WHERE id = ?2", rusqlite::params![relay_key, officer_b])
+        .expect("swap the key");
+    assert_eq!(swapped, 1);
+
     let revoked = t.sup.device_revoke(&leaver.device_id().to_string()).await.expect("revoke");
     assert!(revoked.revoked);
     assert_eq!(revoked.rotation.key_epoch, 2);
-    assert_eq!(revoked.rotation.rekeyed, 3, "outreach and both officers get the new epoch");
-    assert!(revoked.rotation.not_rekeyed.is_empty());
+    assert_eq!(revoked.rotation.rekeyed, 2, "outreach and officer A get the new epoch: {:?}", revoked.rotation);
+    let mut refused = revoked.rotation.not_rekeyed.clone();
+    refused.sort();
+    let mut expected = vec![officer_b.clone(), late.device_id().to_string()];
+    expected.sort();
+    assert_eq!(refused, expected, "a key the supervisor cannot check gets nothing");
+    let envelopes: i64 = conn
+        .query_row("SELECT count(*) FROM key_envelopes WHERE device_id = ?1", [&officer_b], |r| r.get(0))
+        .expect("count");
+    assert_eq!(envelopes, 0, "nothing was sealed to the relay's key");
+    // Put officer B's real key back, as an honest relay would have it.
+    let real = t.officer_b.store().query().local("sync.device_key").expect("query").expect("key");
+    let real = {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(real).expect("b64");
+        let arr: [u8; 32] = bytes.try_into().expect("32 bytes");
+        waymark_sync_proto::seal::DeviceKeyPair::from_bytes(arr).public()
+    };
+    conn.execute("UPDATE devices SET public_key = ?1 WHERE id = ?2", rusqlite::params![real, officer_b])
+        .expect("restore");
+    drop(conn);
 
     // The remaining devices write and sync on.
     let after = t
@@ -195,6 +225,18 @@ async fn after_a_revocation_the_next_key_epoch_locks_the_revoked_devices_keys_ou
     assert!(written_after.len() >= 6, "new records, cards, referral and audit entries: {}", written_after.len());
     let opened: Vec<i64> = written_after.iter().filter(|(_, c)| stolen.open(c).is_ok()).map(|(s, _)| *s).collect();
     assert!(opened.is_empty(), "entries {opened:?} open with the revoked device's keys");
+
+    // The late phone first waits at the entries of the epoch it was not given (none
+    // skipped); once its record reached the supervisor and the supervisor synced, it
+    // gets the keys and reads everything.
+    let first = late.sync(|_| {}).await.expect("sync");
+    assert!(first.waiting_for_keys, "{first:?}");
+    assert!(late.person_show(&after.id.to_string()).is_err(), "not readable yet");
+    sync(&mut t.sup).await;
+    let second = late.sync(|_| {}).await.expect("sync");
+    assert!(!second.waiting_for_keys, "{second:?}");
+    assert_eq!(second.key_epoch, 2);
+    assert!(late.person_show(&after.id.to_string()).is_ok(), "nothing was skipped");
 
     // And the revoked device itself is shut out.
     assert!(leaver.sync(|_| {}).await.is_err(), "a revoked device cannot sync");

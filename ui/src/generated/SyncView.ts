@@ -17,4 +17,9 @@ audit_pushed: number,
 /**
  * The team key epoch this device seals with after the sync.
  */
-key_epoch: number, };
+key_epoch: number, 
+/**
+ * The pull stopped at entries sealed under a newer key epoch that no supervisor
+ * has handed this device yet; they are applied at a later sync.
+ */
+waiting_for_keys: boolean, };

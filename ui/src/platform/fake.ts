@@ -715,6 +715,7 @@ export class FakePlatform implements Platform {
       unreadable: 0,
       audit_pushed: ownAudit.length,
       key_epoch: 1,
+      waiting_for_keys: false,
     };
   }
 
