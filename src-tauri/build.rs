@@ -8,7 +8,7 @@ fn main() {
 }
 
 /// Every command of src/commands.rs, in the order the file defines them.
-const COMMANDS: [&str; 36] = [
+const COMMANDS: [&str; 40] = [
     "session",
     "start",
     "enroll",
@@ -45,4 +45,8 @@ const COMMANDS: [&str; 36] = [
     "conference_marked",
     "conference_list",
     "followup",
+    "report",
+    "export_hmis",
+    "export_csv",
+    "export_geojson",
 ];

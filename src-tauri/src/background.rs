@@ -95,7 +95,9 @@ pub async fn run(app: &AppHandle, shared: &Shared) -> Option<Result<SyncView, De
                 s.error = Some(SyncFailure { code: e.code(), message: e.to_string() });
             });
             if revoked {
-                // The store is wiped: drop both handles so the app starts over.
+                // The store is wiped, and so are the files it exported: drop both
+                // handles so the app starts over.
+                crate::exports::erase_all(&shared.dir);
                 *guard = None;
                 drop(guard);
                 *shared.device.lock().await = None;

@@ -7,10 +7,13 @@ use waymark_device::{
     EncounterView, EnrollInput, HomeView, IdView, MergeView, PersonAdded, PersonInput, PersonShow, PersonView,
     ReferralCheck, ReferralCreated, ReferralInput, ReferralView, SessionView, StartInput, StatusView, SyncState,
     SyncView, TeamView, Timestamp, UnlockState,
+    export::{CsvExportView, GeojsonExportView, HmisExportView},
     office::{ConferenceView, DuplicatePair, FollowupView, MarkView},
+    report::ReportView,
 };
 
 use crate::background;
+use crate::exports::{self, ExportDone};
 use crate::state::{ApiError, ApiResult, AppState};
 
 #[tauri::command]
@@ -61,7 +64,12 @@ static UNLOCKING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> ApiResult<StatusView> {
     let _one_at_a_time = UNLOCKING.lock().await;
     let dir = state.shared.dir.clone();
-    let mut device = blocking(move || Device::unlock(&dir, &passphrase, Timestamp::now())).await?;
+    let result = blocking(move || Device::unlock(&dir, &passphrase, Timestamp::now())).await;
+    if matches!(&result, Err(e) if e.code == waymark_device::ErrorCode::Wiped) {
+        // The store is erased: so are the files it exported.
+        exports::erase_all(&state.shared.dir);
+    }
+    let mut device = result?;
     let status = device.status()?;
     state.open(device).await?;
     Ok(status)
@@ -262,6 +270,69 @@ pub async fn conference_list(state: State<'_, AppState>, parties: Vec<String>) -
 #[tauri::command]
 pub async fn followup(state: State<'_, AppState>) -> ApiResult<FollowupView> {
     state.read(|d| d.followup()).await
+}
+
+/// The figures of the days `from` to `to` (`YYYY-MM-DD`, both included, in the
+/// team's time zone; supervisor).
+#[tauri::command]
+pub async fn report(state: State<'_, AppState>, from: String, to: String) -> ApiResult<ReportView> {
+    state.read(|d| d.report(&from, &to)).await
+}
+
+/// Runs one export of `kind` into a new folder under the data folder (see
+/// `exports.rs`); a failed export leaves no empty folder behind. The export's audit
+/// entry is a change to sync, hence `write`.
+async fn export_into<T>(
+    state: &AppState,
+    kind: &str,
+    run: impl FnOnce(&mut Device, &std::path::Path) -> Result<T, DeviceError>,
+) -> ApiResult<(std::path::PathBuf, T)> {
+    let folder = exports::new_folder(&state.shared.dir, kind, Timestamp::now()).map_err(|e| ApiError {
+        code: waymark_device::ErrorCode::Storage,
+        message: format!("cannot make a folder for the export under {}: {e}", state.shared.dir.display()),
+    })?;
+    match state.write(|d| run(d, &folder)).await {
+        Ok(view) => Ok((folder, view)),
+        Err(e) => {
+            exports::discard_if_empty(&folder);
+            Err(e)
+        }
+    }
+}
+
+/// Writes the HUD HMIS CSV files (FY2024) into a new export folder (supervisor).
+#[tauri::command]
+pub async fn export_hmis(state: State<'_, AppState>) -> ApiResult<ExportDone<HmisExportView>> {
+    let (folder, view) = export_into(&state, "hmis", |d, dir| d.export_hmis(dir)).await?;
+    Ok(ExportDone::new(&folder, &view.files.clone(), view))
+}
+
+/// Writes `contacts.csv` and `services.csv` of the days `from` to `to` (either open)
+/// into a new export folder (supervisor).
+#[tauri::command]
+pub async fn export_csv(
+    state: State<'_, AppState>,
+    from: Option<String>,
+    to: Option<String>,
+) -> ApiResult<ExportDone<CsvExportView>> {
+    let (folder, view) = export_into(&state, "csv", |d, dir| d.export_csv(dir, from.as_deref(), to.as_deref())).await?;
+    Ok(ExportDone::new(&folder, &view.files.clone(), view))
+}
+
+/// Writes the contacts of the days `from` to `to` as GeoJSON points, no finer than the
+/// team's export precision, into a new export folder (supervisor).
+#[tauri::command]
+pub async fn export_geojson(
+    state: State<'_, AppState>,
+    from: Option<String>,
+    to: Option<String>,
+    precision: Option<String>,
+) -> ApiResult<ExportDone<GeojsonExportView>> {
+    let (folder, view) = export_into(&state, "geojson", |d, dir| {
+        d.export_geojson(&dir.join(exports::GEOJSON_FILE), from.as_deref(), to.as_deref(), precision.as_deref())
+    })
+    .await?;
+    Ok(ExportDone::new(&folder, &[exports::GEOJSON_FILE.to_owned()], view))
 }
 
 /// Runs CPU-heavy work (the passphrase's Argon2id) off the async threads.

@@ -4,6 +4,7 @@
 
 mod background;
 mod commands;
+mod exports;
 mod state;
 
 use std::path::PathBuf;
@@ -69,6 +70,10 @@ pub fn run() {
             commands::conference_marked,
             commands::conference_list,
             commands::followup,
+            commands::report,
+            commands::export_hmis,
+            commands::export_csv,
+            commands::export_geojson,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -54,6 +54,10 @@ fn generate(dir: &Path) {
         office::FollowupView,
         office::InactiveRow,
         office::MarkView,
+        report::ReportView,
+        export::HmisExportView,
+        export::CsvExportView,
+        export::GeojsonExportView,
     );
 }
 

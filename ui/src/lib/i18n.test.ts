@@ -30,7 +30,7 @@ describe('placeholders', () => {
 describe('area tables', () => {
   it('never define one key twice with different meanings', async () => {
     const tables = await Promise.all(
-      ['common', 'outreach', 'consent', 'officer', 'office', 'audit', 'start'].map((a) => import(`./strings/${a}.ts`)),
+      ['common', 'outreach', 'consent', 'officer', 'office', 'lists', 'audit', 'reports', 'start'].map((a) => import(`./strings/${a}.ts`)),
     );
     const seen = new Map<string, number>();
     tables.forEach((table: { en: Record<string, string> }, i) => {

@@ -8,6 +8,7 @@ import * as lists from './strings/lists';
 import * as office from './strings/office';
 import * as officer from './strings/officer';
 import * as outreach from './strings/outreach';
+import * as reports from './strings/reports';
 import * as start from './strings/start';
 
 export type Lang = 'en' | 'es';
@@ -22,6 +23,7 @@ const en = {
   ...office.en,
   ...lists.en,
   ...audit.en,
+  ...reports.en,
   ...start.en,
 };
 
@@ -35,6 +37,7 @@ const es: Record<Key, string> = {
   ...office.es,
   ...lists.es,
   ...audit.es,
+  ...reports.es,
   ...start.es,
 };
 

@@ -555,6 +555,7 @@ export function demoWorld(now: Date, team: TeamRec): World {
       stub_name: null,
       stub_description: null,
       referred_by: r.by,
+      referrer_role: r.by === DEVICES.officer || r.by === DEVICES.otherOfficer ? 'officer' : 'outreach',
       eligibility: assess(team, r.at, r.exclusions ?? []),
       intake_deadline: stamp(addLocalDays(created, team.intake_days, team.time_zone)),
       status: r.status,

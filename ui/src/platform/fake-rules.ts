@@ -98,6 +98,8 @@ export interface ReferralRec {
   stub_name: string | null;
   stub_description: string | null;
   referred_by: string;
+  /** The role of the referring device (referral.rs `referrer_role`): `officer` referrals count per officer. */
+  referrer_role?: string;
   eligibility: { result: 'eligible' | 'needs_review'; reasons: string[] };
   intake_deadline: string;
   status: string;
@@ -334,7 +336,7 @@ export function parseDob(text: string, today: CivilDate): string {
   return dob;
 }
 
-function validDate(text: string): boolean {
+export function validDate(text: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

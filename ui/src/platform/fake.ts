@@ -9,7 +9,10 @@
 // duplicates.rs that finds the demo's pairs), "not the same person" answers and merges
 // with the reviewer's choices, conference marks kept on the person and the list for
 // the parties present, follow-up. A referral past its intake deadline reads as
-// `expired` (referral.rs `effective_status`), as on the device.
+// `expired` (referral.rs `effective_status`), as on the device. Reports and exports
+// (supervisor only) follow report.rs, export.rs and hmis.rs (fake-report.ts,
+// fake-export.ts); an export answers with the files' text for the browser to
+// download instead of writing files, and is audited like the device's.
 //
 // Session: the store opens with the passphrase `demo passphrase` (DEMO_PASSPHRASE)
 // until a first run (`start`/`enroll`) sets another. Every data method rejects with
@@ -122,6 +125,20 @@ import {
   type TeamRec,
 } from './fake-rules';
 import { daysLeft } from '../lib/time';
+import {
+  buildHmis,
+  contactRows,
+  CONTACTS_HEADER,
+  CSV_VERSION,
+  csvText,
+  effectivePrecision,
+  geojson,
+  parseExportPeriod,
+  parsePrecision,
+  SERVICES_HEADER,
+  type HmisPerson,
+} from './fake-export';
+import { computeReport, parsePeriod } from './fake-report';
 import { MERGE_FIELDS, PARTIES } from './index';
 import type {
   AuditView,
@@ -133,12 +150,16 @@ import type {
   Consent,
   ConsentInput,
   ConsentRevoked,
+  CsvExportView,
   DuplicatePair,
   DuplicateSide,
   EncounterInput,
   EncounterView,
   EnrollInput,
+  ExportResult,
   FollowupView,
+  GeojsonExportView,
+  HmisExportView,
   HomeView,
   IdView,
   InactiveRow,
@@ -154,11 +175,13 @@ import type {
   PersonView,
   Platform,
   Position,
+  Precision,
   ReferralCheck,
   ReferralCreated,
   ReferralInput,
   ReferralStatus,
   ReferralView,
+  ReportView,
   Role,
   SessionView,
   StartInput,
@@ -172,6 +195,12 @@ import type {
 export { DEMO_PASSPHRASE } from './demo-seed';
 
 export type Phase = SessionView['phase'];
+
+/** Where the fake's exports go: the browser's downloads (the device names a folder). */
+const DOWNLOAD = 'browser download';
+const CSV_TYPE = 'text/csv';
+/** The GeoJSON file's name (the app's, src-tauri/src/exports.rs `GEOJSON_FILE`). */
+const GEOJSON_FILE = 'contacts.geojson';
 
 /** The most pairs the duplicate review lists at once (office.rs `MAX_PAIRS`). */
 const MAX_PAIRS = 100;
@@ -214,7 +243,9 @@ type Action =
   | 'update_referral'
   | 'manage_consent'
   | 'read_audit'
-  | 'merge_persons';
+  | 'merge_persons'
+  | 'report'
+  | 'export';
 
 const OFFICER_ACTIONS: readonly Action[] = ['lookup', 'create_referral', 'view_own_referrals'];
 
@@ -390,10 +421,11 @@ export class FakePlatform implements Platform {
   }
 
   private require(action: Action, what: string): void {
-    // Only a supervisor reads the audit log and merges (the office's lists); outreach
-    // may do every other action in this list, an officer only the officer's three.
+    // Only a supervisor reads the audit log, merges (the office's lists), runs reports
+    // and exports; outreach may do every other action in this list, an officer only
+    // the officer's three.
     const may =
-      action === 'read_audit' || action === 'merge_persons'
+      action === 'read_audit' || action === 'merge_persons' || action === 'report' || action === 'export'
         ? this.roleNow === 'supervisor'
         : this.roleNow !== 'officer' || OFFICER_ACTIONS.includes(action);
     if (!may) fail('not_permitted', `not permitted: a device with the ${this.roleNow} role cannot ${what}`);
@@ -1113,6 +1145,7 @@ export class FakePlatform implements Platform {
       stub_name: stub ? (stub.name ?? stub.aliases[0] ?? null) : null,
       stub_description: stub?.description ?? null,
       referred_by: this.deviceId,
+      referrer_role: this.roleNow,
       eligibility,
       intake_deadline: stamp(deadline),
       status: 'new',
@@ -1600,6 +1633,163 @@ export class FakePlatform implements Platform {
     inactive.sort((a, b) => b.days - a.days || byText(a.display_name, b.display_name));
     const expired_referrals = (await this.referralList()).filter((r) => r.status === 'expired');
     return { inactive_days: limit, inactive, expired_referrals };
+  }
+
+  // --- Reports and exports (report.rs, export.rs; supervisor) -----------------------
+
+  async report(from: string, to: string): Promise<ReportView> {
+    await this.open();
+    this.require('report', 'run reports');
+    const period = parsePeriod(from, to, this.settings.time_zone);
+    const officers: readonly string[] = [DEVICES.officer, DEVICES.otherOfficer];
+    return computeReport({
+      period,
+      teamName: this.settings.name,
+      now: this.now(),
+      encounters: [...this.encounters.values()],
+      referrals: [...this.referrals.values()],
+      // As the device's index lists them: merged-away persons are not persons.
+      persons: [...this.persons.values()].filter((p) => !p.merged_into),
+      resolve: (id) => this.resolve(id),
+      referrerRole: (r) => r.referrer_role ?? (officers.includes(r.referred_by) ? 'officer' : 'outreach'),
+    });
+  }
+
+  /** Every contact, each person id resolved through merges (export.rs `resolved_encounters`). */
+  private resolvedEncounters(): EncounterRec[] {
+    return [...this.encounters.values()].map((e) => ({
+      ...structuredClone(e),
+      person_id: e.person_id === null ? null : this.resolve(e.person_id),
+    }));
+  }
+
+  async exportHmis(): Promise<ExportResult<HmisExportView>> {
+    await this.open();
+    this.require('export', 'export');
+    const now = this.now();
+    const byPerson = new Map<string, EncounterRec[]>();
+    for (const e of this.resolvedEncounters()) {
+      if (e.person_id !== null) byPerson.set(e.person_id, [...(byPerson.get(e.person_id) ?? []), e]);
+    }
+    const intakes = new Map<string, string[]>();
+    for (const r of this.referrals.values()) {
+      if (r.status !== 'intake_complete') continue;
+      const kept = this.resolve(r.person_id);
+      intakes.set(kept, [...(intakes.get(kept) ?? []), r.status_at]);
+    }
+    const persons: HmisPerson[] = [...this.persons.values()]
+      .filter((p) => !p.merged_into)
+      .map((p) => ({
+        person: p,
+        hmisConsent: this.consentsOf(p.id).some((c) => c.parties.includes('hmis') && consentInForce(c, now)),
+        encounters: byPerson.get(p.id) ?? [],
+        intakes: intakes.get(p.id) ?? [],
+      }));
+    const built = buildHmis({
+      teamName: this.settings.name,
+      timeZone: this.settings.time_zone,
+      policy: this.settings.hmis_without_consent,
+      teamId: DEMO_TEAM_ID,
+      exportedBy: this.deviceId,
+      now,
+      persons,
+    });
+    const files = built.files.map((f) => f.name);
+    const s = built.summary;
+    this.audited({
+      action: 'export',
+      record: 'hmis',
+      detail: {
+        out: DOWNLOAD,
+        files,
+        csv_version: CSV_VERSION,
+        export_id: built.exportId,
+        clients: s.clients,
+        enrollments: s.enrollments,
+        exits: s.exits,
+        living_situations: s.living_situations,
+        services: s.services,
+        policy_without_consent: this.settings.hmis_without_consent,
+        excluded_without_consent: s.excluded_without_consent,
+        deidentified: s.deidentified,
+        not_enrolled: s.not_enrolled,
+      },
+    });
+    return {
+      folder: null,
+      files: built.files.map((f) => ({ name: f.name, content: csvText(f.header, f.rows), type: CSV_TYPE })),
+      view: { files, out: DOWNLOAD, csv_version: CSV_VERSION, export_id: built.exportId, ...s },
+    };
+  }
+
+  async exportCsv(from?: string | null, to?: string | null): Promise<ExportResult<CsvExportView>> {
+    await this.open();
+    this.require('export', 'export');
+    const period = parseExportPeriod(from, to);
+    const precision = this.settings.export_precision;
+    const rows = contactRows(this.resolvedEncounters(), this.settings.time_zone, period, precision);
+    const files = ['contacts.csv', 'services.csv'];
+    const view: CsvExportView = {
+      files,
+      out: DOWNLOAD,
+      contacts: rows.contacts.length,
+      services: rows.services.length,
+      precision,
+      from: period.from,
+      to: period.to,
+    };
+    this.audited({
+      action: 'export',
+      record: 'csv',
+      detail: { out: DOWNLOAD, files, contacts: view.contacts, services: view.services, precision, from: view.from, to: view.to },
+    });
+    return {
+      folder: null,
+      files: [
+        { name: 'contacts.csv', content: csvText(CONTACTS_HEADER, rows.contacts), type: CSV_TYPE },
+        { name: 'services.csv', content: csvText(SERVICES_HEADER, rows.services), type: CSV_TYPE },
+      ],
+      view,
+    };
+  }
+
+  async exportGeojson(
+    from?: string | null,
+    to?: string | null,
+    precision?: Precision | null,
+  ): Promise<ExportResult<GeojsonExportView>> {
+    await this.open();
+    this.require('export', 'export');
+    const period = parseExportPeriod(from, to);
+    const requested = precision == null ? null : parsePrecision(precision);
+    const effective = effectivePrecision(this.settings.export_precision, requested);
+    const collection = geojson(this.resolvedEncounters(), this.settings.time_zone, period, effective);
+    const view: GeojsonExportView = {
+      features: collection.features,
+      out: DOWNLOAD,
+      precision: effective,
+      requested_precision: requested,
+      from: period.from,
+      to: period.to,
+    };
+    this.audited({
+      action: 'export',
+      record: 'geojson',
+      detail: {
+        out: DOWNLOAD,
+        files: [GEOJSON_FILE],
+        features: view.features,
+        precision: effective,
+        requested_precision: requested,
+        from: view.from,
+        to: view.to,
+      },
+    });
+    return {
+      folder: null,
+      files: [{ name: GEOJSON_FILE, content: collection.text, type: 'application/geo+json' }],
+      view,
+    };
   }
 
   // --- The phone ------------------------------------------------------------------

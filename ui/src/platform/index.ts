@@ -9,11 +9,14 @@ import type {
   Consent,
   ConsentInput,
   ConsentRevoked,
+  CsvExportView,
   DuplicatePair,
   EncounterInput,
   EncounterView,
   ErrorCode,
   FollowupView,
+  GeojsonExportView,
+  HmisExportView,
   HomeView,
   IdView,
   MarkView,
@@ -27,6 +30,7 @@ import type {
   ReferralCreated,
   ReferralInput,
   ReferralView,
+  ReportView,
   SessionView,
   StartInput,
   EnrollInput,
@@ -121,6 +125,38 @@ export type Pathway = 'arrest_diversion' | 'social_contact' | 'community' | 'sel
 export type ReferralStatus = 'new' | 'contacted' | 'intake_complete' | 'declined' | 'unable_to_locate' | 'expired';
 export type EncounterKind = 'street' | 'office' | 'phone' | 'attempted';
 export type PersonStatus = 'referred' | 'active' | 'inactive';
+
+/**
+ * How fine exported locations are, finest first (location.rs `Precision`): as
+ * recorded, a ~100 m grid, a ~1 km grid. An export is never finer than the team's
+ * `export_precision`.
+ */
+export const PRECISIONS = ['exact', '100m', '1km'] as const;
+
+export type Precision = (typeof PRECISIONS)[number];
+
+/**
+ * One file an export made. In the app the device wrote it into the export's folder
+ * (`path`, absolute); in the plain browser the fake hands over its text (`content`,
+ * with its media `type`) for the screen to offer as a download.
+ */
+export interface ExportFile {
+  name: string;
+  path?: string | null;
+  content?: string | null;
+  type?: string | null;
+}
+
+/**
+ * An export's files and the device's answer about them (`view`). `folder` is where the
+ * app put the files (`<data folder>/exports/<UTC time>-<kind>/`, absolute); null in the
+ * plain browser, where the files are downloads.
+ */
+export interface ExportResult<V> {
+  folder: string | null;
+  files: ExportFile[];
+  view: V;
+}
 
 /** A point from the phone's location service. */
 export interface Position {
@@ -238,6 +274,34 @@ export interface Platform {
   conferenceList(parties: readonly Party[]): Promise<ConferenceView>;
   /** Participants not seen for the team's `inactive_days`, and expired referrals. */
   followup(): Promise<FollowupView>;
+
+  // --- Reports and exports (supervisor; other roles: `not_permitted`) ----------------
+  /**
+   * The program's figures for the days `from` to `to` (`YYYY-MM-DD`, both included, in
+   * the team's time zone), computed from the records this device holds (report.rs).
+   * A bad date, `from` after `to` or more than three years: `invalid`.
+   */
+  report(from: string, to: string): Promise<ReportView>;
+  /**
+   * The HUD HMIS CSV files (FY2024): every participant, all time; one without a
+   * consent covering HMIS in force is left out or de-identified as the team says.
+   * Recorded in the audit trail.
+   */
+  exportHmis(): Promise<ExportResult<HmisExportView>>;
+  /**
+   * `contacts.csv` and `services.csv` for the days `from` to `to` (either open: all
+   * time); no names, no notes, locations at the team's export precision. Audited.
+   */
+  exportCsv(from?: string | null, to?: string | null): Promise<ExportResult<CsvExportView>>;
+  /**
+   * The contacts of the period that have a place, as GeoJSON points no finer than the
+   * team's export precision, whatever `precision` asks for. Audited.
+   */
+  exportGeojson(
+    from?: string | null,
+    to?: string | null,
+    precision?: Precision | null,
+  ): Promise<ExportResult<GeojsonExportView>>;
 
   // --- The phone -----------------------------------------------------------------
   /** The phone's position, or `null` when location is off, denied or slow. */

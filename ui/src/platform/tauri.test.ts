@@ -137,6 +137,20 @@ const CASES: [keyof Platform, (p: Platform) => unknown, string, Record<string, u
     { parties: ['law_enforcement', 'prosecutor'] },
   ],
   ['followup', (p) => p.followup(), 'followup', {}],
+  ['report', (p) => p.report('2026-02-01', '2026-02-28'), 'report', { from: '2026-02-01', to: '2026-02-28' }],
+  ['exportHmis', (p) => p.exportHmis(), 'export_hmis', {}],
+  [
+    'exportCsv',
+    (p) => p.exportCsv('2026-02-01', '2026-02-28'),
+    'export_csv',
+    { from: '2026-02-01', to: '2026-02-28' },
+  ],
+  [
+    'exportGeojson',
+    (p) => p.exportGeojson('2026-02-01', null, '100m'),
+    'export_geojson',
+    { from: '2026-02-01', to: null, precision: '100m' },
+  ],
 ];
 
 describe('tauriPlatform', () => {
@@ -179,12 +193,17 @@ describe('tauriPlatform', () => {
     await platform.encounterList();
     await platform.lookup('rosa');
     await platform.personMerge('p-1', 'p-2');
+    await platform.exportCsv();
+    await platform.exportGeojson();
     expect(calls).toEqual([
       { cmd: 'person_home', args: { lat: null, lon: null, radiusM: null } },
       { cmd: 'encounter_list', args: { person: null } },
       { cmd: 'lookup', args: { query: 'rosa', reason: null } },
       // No fields chosen: the kept record wins everything it has.
       { cmd: 'person_merge', args: { keep: 'p-1', duplicate: 'p-2', take: [] } },
+      // No period: all time; no precision: the team's.
+      { cmd: 'export_csv', args: { from: null, to: null } },
+      { cmd: 'export_geojson', args: { from: null, to: null, precision: null } },
     ]);
   });
 

@@ -156,6 +156,12 @@ export function tauriPlatform(): Platform {
     conferenceList: (parties) => call('conference_list', { parties: [...parties] }),
     followup: () => call('followup'),
 
+    report: (from, to) => call('report', { from, to }),
+    exportHmis: () => call('export_hmis'),
+    exportCsv: (from, to) => call('export_csv', { from: from ?? null, to: to ?? null }),
+    exportGeojson: (from, to, precision) =>
+      call('export_geojson', { from: from ?? null, to: to ?? null, precision: precision ?? null }),
+
     locate: () => browserLocate(),
   };
 }
