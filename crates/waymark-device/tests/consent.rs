@@ -2,6 +2,9 @@
 //! revoke consents, validation, and how a law-enforcement consent shares a person's
 //! officer card (in force, expired at the relay's time, revoked).
 
+mod common;
+
+use common::deliver;
 use jiff::Timestamp;
 use waymark_device::*;
 use waymark_domain::consent::Sharing;
@@ -155,17 +158,6 @@ fn an_officer_device_drops_cards_it_may_no_longer_hold() {
         cards.iter().map(|c| ids.contains(&DocId::new(DocKind::Card, *c.person_id.as_uuid()))).collect();
     assert_eq!(held, [false, true, true, true, false], "dropped from the store entirely");
     assert_eq!(officer.lookup("person", Some("check")).expect("lookup").len(), 3);
-}
-
-/// Hands every change `from` has made to `to`, as a sync would (team settings aside:
-/// each standalone device has its own team).
-fn deliver(from: &mut Device, to: &mut Device) {
-    for change in from.store().outbox(usize::MAX).expect("outbox") {
-        if change.doc.to_string().starts_with("team:") {
-            continue;
-        }
-        to.store().apply_remote(change.doc, &change.bytes).expect("apply");
-    }
 }
 
 fn shared(d: &mut Device, p: PersonId) -> bool {

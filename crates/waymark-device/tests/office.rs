@@ -3,6 +3,9 @@
 //! converge across offline devices), the case-conference list (only persons whose
 //! consents cover every party present) and caseload follow-up.
 
+mod common;
+
+use common::deliver;
 use jiff::Timestamp;
 use waymark_device::*;
 use waymark_domain::PersonId;
@@ -31,15 +34,6 @@ fn person(d: &mut Device, name: &str, aliases: &[&str], dob: Option<&str>) -> Pe
     })
     .expect("person")
     .id
-}
-
-fn deliver(from: &mut Device, to: &mut Device) {
-    for change in from.store().outbox(usize::MAX).expect("outbox") {
-        if change.doc.to_string().starts_with("team:") {
-            continue;
-        }
-        to.store().apply_remote(change.doc, &change.bytes).expect("apply");
-    }
 }
 
 fn pair_ids(pairs: &[office::DuplicatePair]) -> Vec<(PersonId, PersonId)> {

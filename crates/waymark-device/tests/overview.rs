@@ -2,6 +2,9 @@
 //! list (nearby by haversine distance, then recent), the referral preview, and a
 //! second handle writing beside the first.
 
+mod common;
+
+use common::deliver;
 use jiff::Timestamp;
 use waymark_device::*;
 use waymark_domain::role::Role;
@@ -129,17 +132,6 @@ fn status_and_a_second_handle() {
     let id = person(&mut second, "Written Elsewhere");
     assert!(d.person_list().expect("list").iter().any(|p| p.id.to_string() == id), "the first handle sees it");
     assert!(d.status().expect("status").pending > before);
-}
-
-/// Copies every queued change of `from` (except its team document) into `to`, as a
-/// sync would.
-fn deliver(from: &mut Device, to: &mut Device) {
-    for change in from.store().outbox(usize::MAX).expect("outbox") {
-        if change.doc.to_string().starts_with("team:") {
-            continue;
-        }
-        to.store().apply_remote(change.doc, &change.bytes).expect("apply");
-    }
 }
 
 #[test]

@@ -6,6 +6,9 @@
 //! The period is Wednesday 2026-10-28 to Monday 2026-11-09: 13 days, from
 //! 2026-10-28T07:00Z (00:00 PDT) to 2026-11-10T08:00Z (00:00 PST).
 
+mod common;
+
+use common::deliver;
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
@@ -51,16 +54,6 @@ fn device(role: Role, user: &str, clock: &TestClock) -> (tempfile::TempDir, Devi
     };
     let (device, _) = Device::init(&dir.path().join("store"), PASS, options).expect("init");
     (dir, device.with_clock(clock.clock()))
-}
-
-/// Hands `from`'s records to `to`, as a sync would (team documents stay each their own).
-fn deliver(from: &mut Device, to: &mut Device) {
-    for change in from.store().outbox(usize::MAX).expect("outbox") {
-        if change.doc.to_string().starts_with("team:") {
-            continue;
-        }
-        to.store().apply_remote(change.doc, &change.bytes).expect("apply");
-    }
 }
 
 fn person(d: &mut Device, name: &str, case_manager: Option<&str>) -> String {
