@@ -3,25 +3,14 @@
 //! every action it completed has its entry, the chain verifies, and an entry changed
 //! in the database afterwards is reported as broken.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::process::Command;
 
 use waymark_device::{Device, InitOptions, ReferralInput};
 use waymark_domain::audit::{AuditEntry, ChainState, verify};
 use waymark_domain::role::Role;
 use waymark_scenarios::PASSPHRASE;
 
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
+use crate::kill::{XorShift, run_killed};
 
 fn kills() -> usize {
     std::env::var("WAYMARK_AUDIT_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(60)
@@ -40,12 +29,7 @@ pub(crate) fn raw_db(dir: &std::path::Path) -> rusqlite::Connection {
 
 #[test]
 fn every_completed_lookup_and_view_is_audited_across_kill_9_and_tampering_shows() {
-    let seed = std::env::var("WAYMARK_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1) | 1);
-    println!("audit crash test seed {seed}");
-    let mut rng = XorShift(seed);
+    let mut rng = XorShift::from_env("audit crash test");
     let dir = tempfile::TempDir::new().expect("temp dir");
     let data = dir.path().join("officer");
     let (mut officer, _) =
@@ -65,40 +49,11 @@ fn every_completed_lookup_and_view_is_audited_across_kill_9_and_tampering_shows(
     let mut acknowledged: Vec<String> = Vec::new();
     let mut killed_mid_run = 0;
     for run in 0..kills() {
-        let mut child = Command::new(writer)
-            .arg(&data)
-            .arg(referred.person_id.to_string())
-            .arg(run.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("writer starts");
-        let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-        let after = if rng.next().is_multiple_of(10) { 0 } else { 1 + rng.next() % 12 };
-        if after == 0 {
-            std::thread::sleep(Duration::from_millis(rng.next() % 30));
-        }
-        let mut seen = 0;
-        let mut line = String::new();
-        while seen < after {
-            line.clear();
-            if out.read_line(&mut line).expect("read") == 0 {
-                break;
-            }
-            acknowledged.push(line.trim_end().to_owned());
-            seen += 1;
-        }
-        std::thread::sleep(Duration::from_micros(rng.next() % 3000));
-        let still_running = child.try_wait().expect("poll").is_none();
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reaped");
-        let mut rest = String::new();
-        out.read_to_string(&mut rest).expect("read");
-        let mut err = String::new();
-        child.stderr.take().expect("stderr").read_to_string(&mut err).expect("read errors");
-        assert!(still_running, "the writer stopped by itself: {err}");
-        killed_mid_run += usize::from(seen > 0);
-        acknowledged.extend(rest.lines().map(str::to_owned));
+        let mut command = Command::new(writer);
+        command.arg(&data).arg(referred.person_id.to_string()).arg(run.to_string());
+        let killed = run_killed(command, &mut rng, 12);
+        killed_mid_run += usize::from(killed.mid_run);
+        acknowledged.extend(killed.acknowledged);
     }
     assert!(killed_mid_run > kills() / 2, "most kills should land while actions are being done");
 

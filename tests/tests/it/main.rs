@@ -3,6 +3,7 @@
 mod audit;
 mod consent;
 mod crash;
+mod kill;
 mod protection;
 mod relay;
 mod sync;
