@@ -256,6 +256,10 @@ impl Device {
         if label.is_empty() {
             return Err(waymark_domain::ValidationError::Empty("label").into());
         }
+        if label.chars().count() > 100 {
+            // The relay's limit, said here rather than as its refusal.
+            return Err(waymark_domain::ValidationError::TooLong { field: "label", max: 100 }.into());
+        }
         let relay = self.relay()?;
         let keys = self.keys()?.for_role(wire_role(role));
         let code = InviteCode::from_random(random::<10>()?, random::<10>()?, Some(random::<20>()?));
@@ -291,13 +295,33 @@ impl Device {
     pub async fn device_revoke(&mut self, device_id: &str) -> Result<RevokeView> {
         self.require(Action::DeviceAdmin, "revoke devices")?;
         let id: DeviceId = device_id.parse()?;
+        if id == self.device_id() {
+            // It would wipe itself at its next sync, and no device would be left to
+            // finish the rotation.
+            return Err(waymark_domain::ValidationError::RevokeSelf.into());
+        }
         let relay = self.relay()?;
-        let answer: RevokeResponse = relay.post(&format!("/v1/devices/{id}/revoke"), &serde_json::json!({})).await?;
+        // The rotation is made due before the relay is asked: when its answer is lost
+        // (connection dropped, app locked), the device may be revoked all the same, and
+        // the next sync must still rotate. A rotation already due keeps its next keys
+        // (some devices may hold them already).
+        let already_due = self.store.query().local(crate::rotation::LOCAL_ROTATE)?.is_some_and(|t| !t.is_empty());
+        if !already_due {
+            self.store.set_local(crate::rotation::LOCAL_ROTATE, "1")?;
+        }
+        let answer: RevokeResponse = match relay.post(&format!("/v1/devices/{id}/revoke"), &serde_json::json!({})).await
+        {
+            Ok(answer) => answer,
+            Err(e) => {
+                // A refusal is an answer: nothing was revoked, so nothing to rotate.
+                if !already_due && !matches!(e, DeviceError::RelayUnreachable(_)) {
+                    self.store.set_local(crate::rotation::LOCAL_ROTATE, "")?;
+                }
+                return Err(e);
+            }
+        };
         let audit = self.audit_draft(AuditAction::Revoke, id.to_string());
-        self.store.write(|w| {
-            w.audit(audit)?;
-            w.set_local(crate::rotation::LOCAL_ROTATE, "1")
-        })?;
+        self.store.write(|w| w.audit(audit))?;
         let rotation = match self.finish_rotation(&relay).await {
             Ok(r) => r,
             // Revoked all the same; the next sync finishes the rotation.

@@ -241,3 +241,44 @@ async fn after_a_revocation_the_next_key_epoch_locks_the_revoked_devices_keys_ou
     // And the revoked device itself is shut out.
     assert!(leaver.sync(|_| {}).await.is_err(), "a revoked device cannot sync");
 }
+
+/// A revocation the relay refused rotates nothing; one it never answered (a dropped
+/// connection, or the app locked while waiting) may have happened all the same, so the
+/// supervisor's next sync makes the next key epoch anyway.
+#[tokio::test(flavor = "current_thread")]
+async fn an_unanswered_revocation_still_rotates_and_a_refused_one_does_not() {
+    let mut t = team().await;
+    sync_all(&mut t).await;
+    let rotation_due =
+        |d: &mut Device| d.store().query().local("sync.rotate_next").expect("query").is_some_and(|v| !v.is_empty());
+
+    let me = t.sup.device_id().to_string();
+    let itself = t.sup.device_revoke(&me).await.expect_err("not itself");
+    assert_eq!(itself.code(), waymark_device::ErrorCode::Invalid, "{itself}");
+    assert!(!rotation_due(&mut t.sup));
+
+    let unknown = "6d1f0c1e-0000-4000-8000-00000000abcd".to_owned();
+    let refused = t.sup.device_revoke(&unknown).await.expect_err("no such device");
+    assert_ne!(refused.code(), waymark_device::ErrorCode::RelayUnreachable, "{refused}");
+    assert!(!rotation_due(&mut t.sup), "a refusal leaves nothing to rotate");
+    assert_eq!(sync(&mut t.sup).await.key_epoch, 1, "no rotation after a refused revocation");
+
+    // The relay does not answer: the request may have reached it before the line went.
+    let relay = t.sup.store().query().local("sync.relay").expect("query").expect("relay");
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let dead_url = format!("http://{}", dead.local_addr().expect("address"));
+    drop(dead);
+    t.sup.store().set_local("sync.relay", &dead_url).expect("point at a closed port");
+    let officer = t.officer_b.device_id().to_string();
+    let lost = t.sup.device_revoke(&officer).await.expect_err("unreachable");
+    assert_eq!(lost.code(), waymark_device::ErrorCode::RelayUnreachable, "{lost}");
+    assert!(rotation_due(&mut t.sup), "an unanswered revocation leaves the rotation due");
+    t.sup.store().set_local("sync.relay", &relay).expect("restore");
+    let view = sync(&mut t.sup).await;
+    assert_eq!(view.key_epoch, 2, "the next sync rotates");
+    assert!(!rotation_due(&mut t.sup));
+    // Everyone still enrolled gets the epoch and syncs on.
+    for d in [&mut t.outreach, &mut t.officer_a, &mut t.officer_b] {
+        assert_eq!(sync(d).await.key_epoch, 2);
+    }
+}
