@@ -8,7 +8,7 @@ fn main() {
 }
 
 /// Every command of src/commands.rs, in the order the file defines them.
-const COMMANDS: [&str; 40] = [
+const COMMANDS: [&str; 43] = [
     "session",
     "start",
     "enroll",
@@ -38,6 +38,9 @@ const COMMANDS: [&str; 40] = [
     "consent_revoke",
     "consent_list",
     "audit_log",
+    "device_list",
+    "device_invite",
+    "device_revoke",
     "duplicate_review",
     "not_duplicate",
     "person_merge",

@@ -3,10 +3,10 @@
 
 use tauri::{AppHandle, State};
 use waymark_device::{
-    AuditView, CardView, CaseNote, Consent, ConsentInput, ConsentRevoked, Device, DeviceError, EncounterInput,
-    EncounterView, EnrollInput, HomeView, IdView, MergeView, PersonAdded, PersonInput, PersonShow, PersonView,
-    ReferralCheck, ReferralCreated, ReferralInput, ReferralView, SessionView, StartInput, StatusView, SyncState,
-    SyncView, TeamView, Timestamp, UnlockState,
+    AuditView, CardView, CaseNote, Consent, ConsentInput, ConsentRevoked, Device, DeviceError, DeviceView,
+    EncounterInput, EncounterView, EnrollInput, HomeView, IdView, InviteView, MergeView, PersonAdded, PersonInput,
+    PersonShow, PersonView, ReferralCheck, ReferralCreated, ReferralInput, ReferralView, RevokeView, SessionView,
+    StartInput, StatusView, SyncState, SyncView, TeamView, Timestamp, UnlockState,
     export::{CsvExportView, GeojsonExportView, HmisExportView},
     office::{ConferenceView, DuplicatePair, FollowupView, MarkView},
     report::ReportView,
@@ -220,6 +220,26 @@ pub async fn consent_list(state: State<'_, AppState>, person: String) -> ApiResu
 #[tauri::command]
 pub async fn audit_log(state: State<'_, AppState>) -> ApiResult<Vec<AuditView>> {
     state.read(|d| d.audit_log()).await
+}
+
+/// The team's devices as the relay lists them (supervisor; needs the relay).
+#[tauri::command]
+pub async fn device_list(state: State<'_, AppState>) -> ApiResult<Vec<DeviceView>> {
+    state.online(async |d| d.device_list().await).await
+}
+
+/// Invites a device for `role` (supervisor; needs the relay): the one-time code to
+/// enter on the new device, and when it expires.
+#[tauri::command]
+pub async fn device_invite(state: State<'_, AppState>, role: String, label: String) -> ApiResult<InviteView> {
+    state.online(async |d| d.device_invite(&role, &label).await).await
+}
+
+/// Revokes a device (supervisor; needs the relay): it can no longer sync and erases
+/// its data at its next contact; the team's next key epoch goes to the others.
+#[tauri::command]
+pub async fn device_revoke(state: State<'_, AppState>, device_id: String) -> ApiResult<RevokeView> {
+    state.online(async |d| d.device_revoke(&device_id).await).await
 }
 
 /// Likely duplicate pairs over the roster, best first (supervisor); pairs a reviewer

@@ -75,6 +75,27 @@ impl AppState {
         Ok(value)
     }
 
+    /// Runs `f` on the sync handle: for calls that wait on the relay (device
+    /// administration), so a slow relay holds up the background sync, never a screen,
+    /// and the two never interleave. Abandoned at once when the app locks (the device
+    /// API leaves nothing half done that the next sync does not finish).
+    pub async fn online<T>(&self, f: impl AsyncFnOnce(&mut Device) -> Result<T, DeviceError>) -> ApiResult<T> {
+        // Subscribed before taking the handle, so a lock from here on cancels the call.
+        let mut locked = self.shared.locks.subscribe();
+        let mut guard = self.shared.sync_device.lock().await;
+        if self.shared.device.lock().await.is_none() {
+            return Err(DeviceError::Locked.into());
+        }
+        let device = guard.as_mut().ok_or(DeviceError::Locked)?;
+        let result = tokio::select! {
+            result = f(device) => result,
+            _ = locked.changed() => Err(DeviceError::Locked),
+        };
+        let value = result?;
+        self.shared.wake.notify_one();
+        Ok(value)
+    }
+
     /// Holds `device` as the open device, with a second handle for sync.
     pub async fn open(&self, device: Device) -> ApiResult<()> {
         let second = device.reopen()?;

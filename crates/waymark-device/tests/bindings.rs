@@ -28,6 +28,8 @@ fn generate(dir: &Path) {
         TeamView,
         EnrollView,
         InviteView,
+        DeviceView,
+        RevokeView,
         SyncView,
         StatusView,
         HomeView,

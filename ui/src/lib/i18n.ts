@@ -4,6 +4,7 @@
 import * as audit from './strings/audit';
 import * as common from './strings/common';
 import * as consent from './strings/consent';
+import * as devices from './strings/devices';
 import * as lists from './strings/lists';
 import * as office from './strings/office';
 import * as officer from './strings/officer';
@@ -23,6 +24,7 @@ const en = {
   ...office.en,
   ...lists.en,
   ...audit.en,
+  ...devices.en,
   ...reports.en,
   ...start.en,
 };
@@ -37,6 +39,7 @@ const es: Record<Key, string> = {
   ...office.es,
   ...lists.es,
   ...audit.es,
+  ...devices.es,
   ...reports.es,
   ...start.es,
 };

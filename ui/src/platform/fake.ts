@@ -138,6 +138,7 @@ import {
   SERVICES_HEADER,
   type HmisPerson,
 } from './fake-export';
+import { FakeDevices, demoDevices } from './fake-devices';
 import { computeReport, parsePeriod } from './fake-report';
 import { MERGE_FIELDS, PARTIES } from './index';
 import type {
@@ -151,6 +152,7 @@ import type {
   ConsentInput,
   ConsentRevoked,
   CsvExportView,
+  DeviceView,
   DuplicatePair,
   DuplicateSide,
   EncounterInput,
@@ -162,6 +164,7 @@ import type {
   HmisExportView,
   HomeView,
   IdView,
+  InviteView,
   InactiveRow,
   MarkView,
   MergeField,
@@ -182,6 +185,7 @@ import type {
   ReferralStatus,
   ReferralView,
   ReportView,
+  RevokeView,
   Role,
   SessionView,
   StartInput,
@@ -245,7 +249,8 @@ type Action =
   | 'read_audit'
   | 'merge_persons'
   | 'report'
-  | 'export';
+  | 'export'
+  | 'admin_devices';
 
 const OFFICER_ACTIONS: readonly Action[] = ['lookup', 'create_referral', 'view_own_referrals'];
 
@@ -278,6 +283,8 @@ export class FakePlatform implements Platform {
   private notesById = new Map<string, NoteRec>();
   private referrals = new Map<string, ReferralRec>();
   private consents = new Map<string, ConsentRec>();
+  /** The team's devices as the relay lists them, and the team's key epoch. */
+  private registry: FakeDevices = new FakeDevices([]);
   /** Every device's audit entries (the fake plays the team's phones). */
   private audit: AuditRec[] = [];
   /** The team's case records while this fake plays an officer's device (`switchRole`). */
@@ -326,6 +333,7 @@ export class FakePlatform implements Platform {
     this.clearRecords();
     this.teamCase = null;
     this.audit = [];
+    this.registry = new FakeDevices(demoDevices(now));
     if (this.seed !== 'demo') return;
     const world = demoWorld(now, this.settings);
     this.audit = demoAudit(now, world);
@@ -425,7 +433,11 @@ export class FakePlatform implements Platform {
     // and exports; outreach may do every other action in this list, an officer only
     // the officer's three.
     const may =
-      action === 'read_audit' || action === 'merge_persons' || action === 'report' || action === 'export'
+      action === 'read_audit' ||
+      action === 'merge_persons' ||
+      action === 'report' ||
+      action === 'export' ||
+      action === 'admin_devices'
         ? this.roleNow === 'supervisor'
         : this.roleNow !== 'officer' || OFFICER_ACTIONS.includes(action);
     if (!may) fail('not_permitted', `not permitted: a device with the ${this.roleNow} role cannot ${what}`);
@@ -1416,6 +1428,43 @@ export class FakePlatform implements Platform {
     this.require('read_audit', 'read the audit log');
     // This device's own entries, and the others' that reached it through the relay.
     return auditViews(this.audit.filter((e) => e.device_id === this.deviceId || e.synced));
+  }
+
+  // --- The team's devices (the relay's registry) -------------------------------------
+
+  /** Asks the relay: only from an enrolled device, only online (sync.rs `relay`). */
+  private async reachRelay(what: string): Promise<string> {
+    await this.open();
+    this.require('admin_devices', what);
+    if (this.relay === null) fail('not_enrolled', 'this device is not enrolled with a relay');
+    if (!this.online) fail('relay_unreachable', `relay unreachable: ${this.relay} (offline)`);
+    return this.relay;
+  }
+
+  async deviceList(): Promise<DeviceView[]> {
+    await this.reachRelay("list the team's devices");
+    return this.registry.list(this.deviceId);
+  }
+
+  async deviceInvite(role: string, label: string): Promise<InviteView> {
+    await this.reachRelay('invite devices');
+    const view = this.registry.invite(role.trim(), label, this.now(), this.random);
+    this.audited({ action: 'invite', record: view.device_id, detail: { role: role.trim() } });
+    return view;
+  }
+
+  async deviceRevoke(deviceId: string): Promise<RevokeView> {
+    const what = 'revoke devices';
+    await this.open();
+    this.require('admin_devices', what);
+    const id = parseId('device', deviceId);
+    if (id === this.deviceId) fail('invalid', "a device cannot revoke itself: another supervisor's device must do it");
+    await this.reachRelay(what);
+    const view = this.registry.revoke(id, this.deviceId, this.now());
+    this.audited({ action: 'revoke', record: id });
+    const { key_epoch, rekeyed, not_rekeyed } = view.rotation;
+    this.audited({ action: 'rotate_keys', record: String(key_epoch), detail: { rekeyed, not_rekeyed } });
+    return view;
   }
 
   /**

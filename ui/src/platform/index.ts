@@ -10,6 +10,7 @@ import type {
   ConsentInput,
   ConsentRevoked,
   CsvExportView,
+  DeviceView,
   DuplicatePair,
   EncounterInput,
   EncounterView,
@@ -19,6 +20,7 @@ import type {
   HmisExportView,
   HomeView,
   IdView,
+  InviteView,
   MarkView,
   MergeView,
   Party,
@@ -31,6 +33,7 @@ import type {
   ReferralInput,
   ReferralView,
   ReportView,
+  RevokeView,
   SessionView,
   StartInput,
   EnrollInput,
@@ -246,6 +249,25 @@ export interface Platform {
    * `not_permitted`.
    */
   auditLog(): Promise<AuditView[]>;
+
+  // --- The team's devices (supervisor; other roles: `not_permitted`) ----------------
+  // Each asks the relay: offline they fail with `relay_unreachable`, a standalone
+  // device with `not_enrolled`.
+  /** The team's devices as the relay lists them: invited, enrolled and revoked. */
+  deviceList(): Promise<DeviceView[]>;
+  /**
+   * Invites a device for `role` (`outreach`, `officer` or `supervisor`) under `label`
+   * (who carries it; required): the one-time code to enter on the new device, valid
+   * until `expires_at`. Recorded in the audit trail.
+   */
+  deviceInvite(role: string, label: string): Promise<InviteView>;
+  /**
+   * Revokes a device: it can no longer sync and erases its data the next time it
+   * reaches the relay. The team's next key epoch is then sealed to every remaining
+   * device whose key this device can check (`rotation`); the rest get it at a later
+   * sync. Recorded in the audit trail.
+   */
+  deviceRevoke(deviceId: string): Promise<RevokeView>;
 
   // --- Office lists (supervisor; other roles: `not_permitted`) -----------------------
   /**

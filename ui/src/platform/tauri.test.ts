@@ -120,6 +120,14 @@ const CASES: [keyof Platform, (p: Platform) => unknown, string, Record<string, u
   ['consentRevoke', (p) => p.consentRevoke('c-1'), 'consent_revoke', { id: 'c-1' }],
   ['consentList', (p) => p.consentList('p-1'), 'consent_list', { person: 'p-1' }],
   ['auditLog', (p) => p.auditLog(), 'audit_log', {}],
+  ['deviceList', (p) => p.deviceList(), 'device_list', {}],
+  [
+    'deviceInvite',
+    (p) => p.deviceInvite('officer', 'Officer Diaz'),
+    'device_invite',
+    { role: 'officer', label: 'Officer Diaz' },
+  ],
+  ['deviceRevoke', (p) => p.deviceRevoke('d-1'), 'device_revoke', { deviceId: 'd-1' }],
   ['duplicateReview', (p) => p.duplicateReview(), 'duplicate_review', {}],
   ['notDuplicate', (p) => p.notDuplicate('p-1', 'p-2'), 'not_duplicate', { a: 'p-1', b: 'p-2' }],
   [

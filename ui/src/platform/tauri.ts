@@ -148,6 +148,10 @@ export function tauriPlatform(): Platform {
 
     auditLog: () => call('audit_log'),
 
+    deviceList: () => call('device_list'),
+    deviceInvite: (role, label) => call('device_invite', { role, label }),
+    deviceRevoke: (deviceId) => call('device_revoke', { deviceId }),
+
     duplicateReview: () => call('duplicate_review'),
     notDuplicate: (a, b) => call('not_duplicate', { a, b }),
     personMerge: (keep, duplicate, take) => call('person_merge', { keep, duplicate, take: [...(take ?? [])] }),
