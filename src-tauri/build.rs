@@ -8,7 +8,7 @@ fn main() {
 }
 
 /// Every command of src/commands.rs, in the order the file defines them.
-const COMMANDS: [&str; 43] = [
+const COMMANDS: [&str; 44] = [
     "session",
     "start",
     "enroll",
@@ -52,4 +52,5 @@ const COMMANDS: [&str; 43] = [
     "export_hmis",
     "export_csv",
     "export_geojson",
+    "export_save",
 ];

@@ -320,7 +320,7 @@ async fn export_into<T>(
     }
 }
 
-/// Writes the HUD HMIS CSV files (FY2024) into a new export folder (supervisor).
+/// Writes the HUD HMIS CSV files into a new export folder (supervisor).
 #[tauri::command]
 pub async fn export_hmis(state: State<'_, AppState>) -> ApiResult<ExportDone<HmisExportView>> {
     let (folder, view) = export_into(&state, "hmis", |d, dir| d.export_hmis(dir)).await?;
@@ -353,6 +353,67 @@ pub async fn export_geojson(
     })
     .await?;
     Ok(ExportDone::new(&folder, &[exports::GEOJSON_FILE.to_owned()], view))
+}
+
+/// Where `export_save` put the copy: `path` is `None` when the user cancelled.
+#[derive(Debug, serde::Serialize)]
+pub struct SavedCopy {
+    pub path: Option<String>,
+    pub files: usize,
+}
+
+/// Saves a copy of one of this device's exports (`folder`, as an export answered it)
+/// as one `.zip` where the user chooses in the system's save dialog: how an HMIS
+/// export reaches the HMIS lead. With `WAYMARK_SAVE_DIR` set (the end-to-end tests:
+/// the native dialog is the edge of the OS), the copy goes into that folder instead.
+#[tauri::command]
+pub async fn export_save(app: AppHandle, state: State<'_, AppState>, folder: String) -> ApiResult<SavedCopy> {
+    if state.shared.device.lock().await.is_none() {
+        return Err(DeviceError::Locked.into());
+    }
+    let folder = exports::export_folder(&state.shared.dir, &folder)
+        .map_err(|e| ApiError { code: waymark_device::ErrorCode::NotFound, message: e.to_string() })?;
+    let name = exports::zip_name(&folder);
+    let dest = match std::env::var_os("WAYMARK_SAVE_DIR") {
+        Some(dir) => Some(std::path::PathBuf::from(dir).join(&name)),
+        None => choose_destination(&app, &name).await?,
+    };
+    let Some(dest) = dest else {
+        return Ok(SavedCopy { path: None, files: 0 });
+    };
+    let shown = dest.display().to_string();
+    let written = tauri::async_runtime::spawn_blocking(move || exports::zip_folder(&folder, &dest)).await;
+    match written {
+        Ok(Ok(files)) => Ok(SavedCopy { path: Some(shown), files }),
+        Ok(Err(e)) => {
+            Err(ApiError { code: waymark_device::ErrorCode::Storage, message: format!("cannot save {shown}: {e}") })
+        }
+        Err(e) => Err(ApiError { code: waymark_device::ErrorCode::Storage, message: format!("background task: {e}") }),
+    }
+}
+
+/// The system's save dialog, offering `name`; `None` when the user cancelled.
+async fn choose_destination(app: &AppHandle, name: &str) -> ApiResult<Option<std::path::PathBuf>> {
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().set_file_name(name).add_filter("ZIP", &["zip"]).save_file(move |chosen| {
+        let _ = tx.send(chosen);
+    });
+    let chosen = rx.await.map_err(|_| ApiError {
+        code: waymark_device::ErrorCode::Storage,
+        message: "the save dialog closed without an answer".to_owned(),
+    })?;
+    match chosen.map(|p| p.into_path()) {
+        None => Ok(None),
+        Some(Ok(path)) => Ok(Some(path)),
+        // A phone's document picker answers with a content URI, which this build
+        // cannot write to yet.
+        Some(Err(_)) => Err(ApiError {
+            code: waymark_device::ErrorCode::Invalid,
+            message: "saving to that place is not supported on this device yet: choose a folder on this computer"
+                .to_owned(),
+        }),
+    }
 }
 
 /// Runs CPU-heavy work (the passphrase's Argon2id) off the async threads.

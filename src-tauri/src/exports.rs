@@ -3,6 +3,9 @@
 //! the screen can say where the files are and two exports never mix. The webview has
 //! no file system access; the device writes the files (`waymark_device::export`).
 //!
+//! To hand an export over (an HMIS export to the HMIS lead), `zip_folder` writes a copy
+//! of its folder as one `.zip` where the user chose in the system's save dialog.
+//!
 //! Exported files are plaintext by nature (HMIS holds names and dates of birth of
 //! consenting participants), so the folders are owner-only, and when the device
 //! erases its store (the 10th wrong passphrase, or a revocation) the app erases its
@@ -119,6 +122,66 @@ pub fn erase_all(data_dir: &Path) {
     erase(&data_dir.join(EXPORTS_DIR));
 }
 
+/// The export folder `folder` (as the UI was told it), canonical, if it is one of the
+/// exports of the store in `data_dir`: the webview can name an export, never any
+/// other path.
+pub fn export_folder(data_dir: &Path, folder: &str) -> io::Result<PathBuf> {
+    let not_ours = || io::Error::new(io::ErrorKind::NotFound, format!("{folder} is not one of this device's exports"));
+    let root = std::fs::canonicalize(data_dir.join(EXPORTS_DIR)).map_err(|_| not_ours())?;
+    let given = std::fs::canonicalize(folder).map_err(|_| not_ours())?;
+    if given.parent() != Some(root.as_path()) || !given.is_dir() {
+        return Err(not_ours());
+    }
+    Ok(given)
+}
+
+/// `20261104T193000Z-hmis.zip`: the copy of an export is named after its folder.
+pub fn zip_name(folder: &Path) -> String {
+    let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".to_owned());
+    format!("{name}.zip")
+}
+
+/// Writes every file of the export `folder` into a `.zip` at `dest` (deflated, at its
+/// root, by name), first under a temporary name beside `dest`, then renamed: a failed
+/// copy leaves no half-written file, and an earlier file of that name is replaced only
+/// by a whole one. Answers how many files went in.
+pub fn zip_folder(folder: &Path, dest: &Path) -> io::Result<usize> {
+    use zip::write::SimpleFileOptions;
+
+    let mut names: Vec<(String, PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            names.push((entry.file_name().to_string_lossy().into_owned(), entry.path()));
+        }
+    }
+    names.sort();
+    if names.is_empty() {
+        return Err(io::Error::new(io::ErrorKind::NotFound, format!("{} holds no files", folder.display())));
+    }
+    let file_name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let partial = dest.with_file_name(format!(".{file_name}.partial"));
+    let zip_error = |e: zip::result::ZipError| io::Error::other(format!("cannot write the .zip: {e}"));
+    let written = (|| -> io::Result<()> {
+        let file = std::fs::File::create(&partial)?;
+        let mut zip = zip::ZipWriter::new(io::BufWriter::new(file));
+        let options =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).unix_permissions(0o600);
+        for (name, path) in &names {
+            zip.start_file(name.as_str(), options).map_err(zip_error)?;
+            io::copy(&mut std::fs::File::open(path)?, &mut zip)?;
+        }
+        let mut out = zip.finish().map_err(zip_error)?;
+        io::Write::flush(&mut out)?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()
+    })();
+    if let Err(e) = written.and_then(|()| std::fs::rename(&partial, dest)) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e);
+    }
+    Ok(names.len())
+}
+
 /// Removes an export's folder if nothing was written to it (the export failed).
 pub fn discard_if_empty(folder: &Path) {
     let _ = std::fs::remove_dir(folder);
@@ -203,6 +266,67 @@ mod tests {
                 "view": 7,
             })
         );
+    }
+
+    #[test]
+    fn only_an_export_of_this_store_can_be_copied() {
+        let scratch = Scratch::new("which");
+        let folder = new_folder(&scratch.0, "hmis", ts("2026-11-04T19:30:00Z")).expect("folder");
+        let text = folder.display().to_string();
+        assert_eq!(export_folder(&scratch.0, &text).expect("ours"), std::fs::canonicalize(&folder).expect("canonical"));
+        // Anything else, however it is spelled, is not found.
+        let exports = scratch.0.join(EXPORTS_DIR);
+        std::fs::write(scratch.0.join("waymark.db"), "store").expect("write");
+        for other in [
+            exports.display().to_string(),
+            scratch.0.display().to_string(),
+            scratch.0.join("waymark.db").display().to_string(),
+            format!("{text}/.."),
+            format!("{}/../..", folder.join("x").display()),
+            "/etc".to_owned(),
+            "relative/path".to_owned(),
+            String::new(),
+        ] {
+            let e = export_folder(&scratch.0, &other).expect_err(&other);
+            assert_eq!(e.kind(), io::ErrorKind::NotFound, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_copy_is_one_whole_zip_of_the_exports_files() {
+        let scratch = Scratch::new("zip");
+        let folder = new_folder(&scratch.0, "hmis", ts("2026-11-04T19:30:00Z")).expect("folder");
+        let client = "PersonalID,FirstName\r\n1,Rosa\r\n".repeat(50);
+        std::fs::write(folder.join("Export.csv"), "ExportID\r\n1\r\n").expect("write");
+        std::fs::write(folder.join("Client.csv"), &client).expect("write");
+        assert_eq!(zip_name(&folder), "20261104T193000Z-hmis.zip");
+        let out = scratch.0.join("handover");
+        std::fs::create_dir_all(&out).expect("out");
+        let dest = out.join(zip_name(&folder));
+        std::fs::write(&dest, "an older copy").expect("older");
+        assert_eq!(zip_folder(&folder, &dest).expect("zip"), 2);
+
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&dest).expect("open")).expect("a zip");
+        let names: Vec<String> = (0..archive.len())
+            .map(|i| archive.by_index(i).expect("entry").name().expect("name").into_owned())
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(sorted, ["Client.csv", "Export.csv"]);
+        let mut back = String::new();
+        io::Read::read_to_string(&mut archive.by_name("Client.csv").expect("entry"), &mut back).expect("read");
+        assert_eq!(back, client, "the file comes back byte for byte");
+        assert!(std::fs::metadata(&dest).expect("meta").len() < client.len() as u64, "deflated");
+        let left: Vec<_> = std::fs::read_dir(&out).expect("read").flatten().map(|e| e.file_name()).collect();
+        assert_eq!(left.len(), 1, "no temporary file left: {left:?}");
+
+        // A folder that is gone: an error, and the earlier copy is untouched.
+        let before = std::fs::read(&dest).expect("read");
+        let gone = scratch.0.join("exports/none");
+        assert!(zip_folder(&gone, &dest).is_err());
+        assert_eq!(std::fs::read(&dest).expect("read"), before);
+        // Into a folder that does not exist: an error, nothing written.
+        assert!(zip_folder(&folder, &scratch.0.join("missing/x.zip")).is_err());
     }
 
     #[test]

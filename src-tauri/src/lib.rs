@@ -25,6 +25,9 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, String> {
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let result = tauri::Builder::default()
+        // The save dialog for copies of exports, used from Rust only (no webview
+        // permission is granted for it).
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let dir = data_dir(app)?;
             let demo = std::env::var_os("WAYMARK_DEMO").is_some_and(|v| v == "1");
@@ -77,6 +80,7 @@ pub fn run() {
             commands::export_hmis,
             commands::export_csv,
             commands::export_geojson,
+            commands::export_save,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

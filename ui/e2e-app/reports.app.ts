@@ -2,7 +2,7 @@
 // gets the team's records (made on another supervisor device, the CLI), shows this
 // month's figures and charts from the device's report, and the exports write their
 // files into `exports/<UTC time>-<kind>/` under the app's data folder, whose path the
-// screen shows.
+// screen shows; "Save a copy" writes the HMIS export as one .zip.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -123,6 +123,20 @@ it("shows this month's figures and writes the exports into the app's data folder
   expect(readdirSync(hmis)).toEqual(expect.arrayContaining(['Export.csv', 'Client.csv', 'Enrollment.csv', 'Services.csv']));
   expect(readFileSync(join(hmis, 'Client.csv'), 'utf8')).toContain(',Rosa,,Sample,');
   expect(await text('export-hmis-done')).toContain('Clients: 1.');
+
+  // "Save a copy" puts one .zip of the eight files where the user chooses (the native
+  // save dialog is the OS's edge: this run's app saves into `world.saveDir`).
+  const save = await el('export-hmis-save');
+  await save.scrollIntoView({ block: 'center' });
+  await save.click();
+  const saved = await visible('export-hmis-saved', 30_000);
+  const zip = join(world.saveDir, `${basename(hmis)}.zip`);
+  expect(await saved.getText()).toBe(`Copy saved: ${zip} (${readdirSync(hmis).length} files)`);
+  const bytes = readFileSync(zip);
+  expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+  for (const name of readdirSync(hmis)) {
+    expect(bytes.includes(Buffer.from(name)), `${name} is in the .zip`).toBe(true);
+  }
 
   const geo = await folderOf('geojson');
   const file = join(geo, 'contacts.geojson');

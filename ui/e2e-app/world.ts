@@ -110,6 +110,8 @@ export async function selfSignedCertificate(dir: string): Promise<RelayCertifica
 export class World {
   readonly dir = mkdtempSync(join(tmpdir(), 'waymark-e2e-'));
   relayUrl = '';
+  /** Where the app saves copies of exports (`WAYMARK_SAVE_DIR`, instead of the dialog). */
+  readonly saveDir = join(this.dir, 'saved');
   /** The relay's certificate, with `tls`. */
   certificate: RelayCertificate | null = null;
   private children: ChildProcess[] = [];
@@ -158,10 +160,11 @@ export class World {
     const nativePort = await freePort();
     const appData = join(this.dir, 'app');
     mkdirSync(appData, { recursive: true });
+    mkdirSync(this.saveDir, { recursive: true });
     const driver = spawn(
       'xvfb-run',
       ['-a', '-s', '-screen 0 1280x1024x24', process.env.TAURI_DRIVER ?? 'tauri-driver', '--port', String(port), '--native-port', String(nativePort)],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WAYMARK_DATA: join(appData, 'store') }, detached: true },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WAYMARK_DATA: join(appData, 'store'), WAYMARK_SAVE_DIR: this.saveDir }, detached: true },
     );
     this.children.push(driver);
     await until(

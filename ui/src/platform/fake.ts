@@ -186,6 +186,7 @@ import type {
   ReferralView,
   ReportView,
   RevokeView,
+  SavedCopy,
   Role,
   SessionView,
   StartInput,
@@ -1800,6 +1801,13 @@ export class FakePlatform implements Platform {
       ],
       view,
     };
+  }
+
+  async exportSave(folder: string): Promise<SavedCopy> {
+    await this.open();
+    this.require('export', 'save exports');
+    // The browser downloaded the files: there is no export folder to copy.
+    fail('not_found', `${folder} is not one of this device's exports`);
   }
 
   async exportGeojson(

@@ -161,6 +161,12 @@ export interface ExportResult<V> {
   view: V;
 }
 
+/** Where `exportSave` put an export's copy: `path` is `null` when the user cancelled. */
+export interface SavedCopy {
+  path: string | null;
+  files: number;
+}
+
 /** A point from the phone's location service. */
 export interface Position {
   lat: number;
@@ -324,6 +330,14 @@ export interface Platform {
     to?: string | null,
     precision?: Precision | null,
   ): Promise<ExportResult<GeojsonExportView>>;
+
+  /**
+   * Saves a copy of an export (its `folder`, as the export answered) as one `.zip`
+   * where the user chooses in the system's save dialog: how the files leave the app,
+   * e.g. to the HMIS lead. `not_found` for any folder that is not one of this device's
+   * exports (in the plain browser the files were downloaded: nothing to copy).
+   */
+  exportSave(folder: string): Promise<SavedCopy>;
 
   // --- The phone -----------------------------------------------------------------
   /** The phone's position, or `null` when location is off, denied or slow. */

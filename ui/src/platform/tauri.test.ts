@@ -159,6 +159,7 @@ const CASES: [keyof Platform, (p: Platform) => unknown, string, Record<string, u
     'export_geojson',
     { from: '2026-02-01', to: null, precision: '100m' },
   ],
+  ['exportSave', (p) => p.exportSave('/data/exports/x-hmis'), 'export_save', { folder: '/data/exports/x-hmis' }],
 ];
 
 describe('tauriPlatform', () => {

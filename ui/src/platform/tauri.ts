@@ -165,6 +165,7 @@ export function tauriPlatform(): Platform {
     exportCsv: (from, to) => call('export_csv', { from: from ?? null, to: to ?? null }),
     exportGeojson: (from, to, precision) =>
       call('export_geojson', { from: from ?? null, to: to ?? null, precision: precision ?? null }),
+    exportSave: (folder) => call('export_save', { folder }),
 
     locate: () => browserLocate(),
   };

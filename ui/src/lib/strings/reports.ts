@@ -98,6 +98,10 @@ export const en = {
     'The team’s export precision, {precision}, is the finest allowed: a finer choice is exported at {precision}.',
   'reports.export.working': 'Exporting…',
   'reports.export.downloaded': 'Downloaded:',
+  'reports.export.save_copy': 'Save a copy (.zip)…',
+  'reports.export.saving': 'Saving…',
+  'reports.export.saved_copy': 'Copy saved: {path} ({n} files)',
+  'reports.export.save_cancelled': 'No copy saved.',
   'reports.export.saved': 'Saved in this folder:',
   'reports.export.download_again': 'Download {name} again',
   'reports.export.hmis_done':
@@ -206,6 +210,10 @@ export const es: Record<keyof typeof en, string> = {
     'La precisión de exportación del equipo ({precision}) es la más fina permitida: una elección más fina se exporta con esa precisión.',
   'reports.export.working': 'Exportando…',
   'reports.export.downloaded': 'Descargados:',
+  'reports.export.save_copy': 'Guardar una copia (.zip)…',
+  'reports.export.saving': 'Guardando…',
+  'reports.export.saved_copy': 'Copia guardada: {path} ({n} archivos)',
+  'reports.export.save_cancelled': 'No se guardó ninguna copia.',
   'reports.export.saved': 'Guardados en esta carpeta:',
   'reports.export.download_again': 'Descargar {name} de nuevo',
   'reports.export.hmis_done':
