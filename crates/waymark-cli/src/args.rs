@@ -222,12 +222,17 @@ pub struct PersonFields {
     pub case_manager: Option<String>,
     #[arg(long)]
     pub case_manager_phone: Option<String>,
-    /// HUD HMIS gender code (repeatable).
+    /// HUD HMIS gender code (repeatable; FY2024 element 3.06, kept but no longer in the
+    /// FY2026 HMIS export).
     #[arg(long)]
     pub gender: Vec<i64>,
     /// HUD HMIS race and ethnicity code (repeatable).
     #[arg(long)]
     pub race_ethnicity: Vec<i64>,
+    /// HUD HMIS sex code (FY2026 element 4.21): 0 female, 1 male, 8 client doesn't
+    /// know, 9 client prefers not to answer, 99 data not collected.
+    #[arg(long, value_name = "CODE")]
+    pub sex: Option<i64>,
 }
 
 #[derive(Debug, Args)]
@@ -256,7 +261,7 @@ pub enum PersonCmd {
         keep: String,
         duplicate: String,
         /// Take the duplicate's value of this field over the kept record's (repeatable):
-        /// name, dob, description, status, case_manager, gender, race_ethnicity.
+        /// name, dob, description, status, case_manager, gender, race_ethnicity, sex.
         #[arg(long = "take", value_name = "FIELD")]
         take: Vec<String>,
     },

@@ -394,5 +394,6 @@ fn person_input(a: &args::PersonFields) -> PersonInput {
         case_manager_phone: a.case_manager_phone.clone(),
         gender: a.gender.clone(),
         race_ethnicity: a.race_ethnicity.clone(),
+        sex: a.sex,
     }
 }

@@ -223,6 +223,7 @@ fn random_person(rng: &mut Rng, device: DeviceId, now: Timestamp) -> Person {
         description: rng.chance(0.4).then(|| (*rng.pick(DESCRIPTIONS)).to_owned()),
         gender: vec![],
         race_ethnicity: vec![],
+        sex: None,
         status: if rng.chance(0.85) { PersonStatus::Active } else { PersonStatus::Inactive },
         case_manager: rng.chance(0.5).then(|| full_name(rng)),
         case_manager_phone: None,

@@ -204,7 +204,7 @@ impl Device {
         Ok(())
     }
 
-    /// Writes the HUD HMIS CSV files (FY2024) into the folder `out` (supervisor). A
+    /// Writes the HUD HMIS CSV files (FY2026) into the folder `out` (supervisor). A
     /// participant without a consent covering HMIS in force (at the relay's time) is
     /// left out or de-identified as the team's `hmis_without_consent` says.
     pub fn export_hmis(&mut self, out: &Path) -> Result<HmisExportView> {

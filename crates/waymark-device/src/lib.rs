@@ -93,6 +93,9 @@ pub struct PersonInput {
     pub gender: Vec<i64>,
     #[ts(as = "Option<Vec<i64>>", optional)]
     pub race_ethnicity: Vec<i64>,
+    /// HUD HMIS sex code (4.21): 0 female, 1 male, 8 client doesn't know, 9 client
+    /// prefers not to answer, 99 data not collected.
+    pub sex: Option<i64>,
 }
 
 /// Fields of `encounter log`.
@@ -186,6 +189,7 @@ fn person_from_stub(r: &Referral, id: PersonId, by: DeviceId, now: Timestamp) ->
         description: r.stub_description.clone(),
         gender: vec![],
         race_ethnicity: vec![],
+        sex: None,
         status: PersonStatus::Referred,
         case_manager: None,
         case_manager_phone: None,
@@ -370,6 +374,7 @@ impl Device {
         )?;
         let gender = person::hmis_codes("gender", person::HMIS_GENDER_CODES, &input.gender)?;
         let race = person::hmis_codes("race and ethnicity", person::HMIS_RACE_CODES, &input.race_ethnicity)?;
+        let sex = input.sex.map(person::hmis_sex).transpose()?;
         let possible_duplicates = self.duplicates_of(&new, None)?;
         let now = self.now();
         let person = Person {
@@ -380,6 +385,7 @@ impl Device {
             description: new.description,
             gender,
             race_ethnicity: race,
+            sex,
             status: patch.status.unwrap_or(PersonStatus::Active),
             case_manager: patch.case_manager,
             case_manager_phone: patch.case_manager_phone,
@@ -448,6 +454,7 @@ impl Device {
             patch.race_ethnicity =
                 Some(person::hmis_codes("race and ethnicity", person::HMIS_RACE_CODES, &input.race_ethnicity)?);
         }
+        patch.sex = input.sex.map(person::hmis_sex).transpose()?;
         if patch.is_empty() {
             return Err(ValidationError::Empty("the update (give at least one field to change)").into());
         }
@@ -473,6 +480,7 @@ impl Device {
             p.case_manager_phone = patch.case_manager_phone.or(p.case_manager_phone);
             p.gender = patch.gender.unwrap_or(p.gender);
             p.race_ethnicity = patch.race_ethnicity.unwrap_or(p.race_ethnicity);
+            p.sex = patch.sex.or(p.sex);
             if p != before {
                 p.updated_at = now;
                 save_person(w, &p)?;
@@ -571,11 +579,11 @@ impl Device {
 
     /// A merge where the reviewer chose, for the fields named in `take`, the
     /// duplicate's value over the kept record's (name, dob, description, status,
-    /// case_manager, gender, race_ethnicity). Everything else as `person_merge`.
+    /// case_manager, gender, race_ethnicity, sex). Everything else as `person_merge`.
     pub fn person_merge_choosing(&mut self, keep: &str, duplicate: &str, take: &[String]) -> Result<MergeView> {
         self.require(Action::MergePersons, "merge persons")?;
-        const TAKEABLE: [&str; 7] =
-            ["name", "dob", "description", "status", "case_manager", "gender", "race_ethnicity"];
+        const TAKEABLE: [&str; 8] =
+            ["name", "dob", "description", "status", "case_manager", "gender", "race_ethnicity", "sex"];
         for field in take {
             if !TAKEABLE.contains(&field.as_str()) {
                 return Err(ValidationError::UnknownValue {
@@ -613,6 +621,7 @@ impl Device {
                 }
             }
             k.dob = k.dob.or(d.dob);
+            k.sex = k.sex.or(d.sex);
             k.description = k.description.clone().or(d.description.clone());
             k.case_manager = k.case_manager.clone().or(d.case_manager.clone());
             k.case_manager_phone = k.case_manager_phone.clone().or(d.case_manager_phone.clone());
@@ -646,6 +655,9 @@ impl Device {
             }
             if takes("race_ethnicity") {
                 k.race_ethnicity = d.race_ethnicity.clone();
+            }
+            if takes("sex") {
+                k.sex = d.sex;
             }
             k.updated_at = now;
             d.merged_into = Some(keep);
@@ -912,6 +924,7 @@ impl Device {
                         description: stub.description.clone(),
                         gender: vec![],
                         race_ethnicity: vec![],
+                        sex: None,
                         status: PersonStatus::Referred,
                         case_manager: None,
                         case_manager_phone: None,

@@ -58,6 +58,8 @@ pub struct PersonView {
     pub case_manager_phone: Option<String>,
     pub gender: Vec<u8>,
     pub race_ethnicity: Vec<u8>,
+    /// HUD HMIS sex code (4.21), when one was recorded.
+    pub sex: Option<u8>,
     #[ts(type = "string | null")]
     pub merged_into: Option<PersonId>,
     /// Set when the id asked for was merged into this person.
@@ -88,6 +90,7 @@ impl PersonView {
             case_manager_phone: p.case_manager_phone,
             gender: p.gender,
             race_ethnicity: p.race_ethnicity,
+            sex: p.sex,
             merged_into: p.merged_into,
             resolved_from: None,
             created_at: p.created_at,

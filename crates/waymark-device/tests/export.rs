@@ -1,4 +1,4 @@
-//! Exports on a real device store: the HMIS CSV files checked against the FY2024
+//! Exports on a real device store: the HMIS CSV files checked against the FY2026
 //! specification's headers and value codes and for referential integrity; consent
 //! (excluded or de-identified); GeoJSON never finer than the team's export precision;
 //! no note or name where it must not be; files written whole and only ours; one audit
@@ -104,8 +104,8 @@ fn cols(names: &str) -> Vec<String> {
     names.split(',').map(str::to_owned).collect()
 }
 
-/// The FY2024 HMIS CSV headers, typed out from the specification (not taken from the
-/// code under test).
+/// The FY2026 HMIS CSV headers (HMIS CSV Format Specifications FY2026, version 1.0),
+/// typed out from the specification (not taken from the code under test).
 fn spec_headers() -> BTreeMap<&'static str, Vec<String>> {
     BTreeMap::from([
         (
@@ -135,12 +135,10 @@ fn spec_headers() -> BTreeMap<&'static str, Vec<String>> {
             "Client.csv",
             cols(
                 "PersonalID,FirstName,MiddleName,LastName,NameSuffix,NameDataQuality,SSN,SSNDataQuality,DOB,\
-                 DOBDataQuality,AmIndAKNative,Asian,BlackAfAmerican,HispanicLatinaeo,MidEastNAfrican,\
-                 NativeHIPacific,White,RaceNone,AdditionalRaceEthnicity,Woman,Man,NonBinary,CulturallySpecific,\
-                 Transgender,Questioning,DifferentIdentity,GenderNone,DifferentIdentityText,VeteranStatus,\
-                 YearEnteredService,YearSeparated,WorldWarII,KoreanWar,VietnamWar,DesertStorm,AfghanistanOEF,\
-                 IraqOIF,IraqOND,OtherTheater,MilitaryBranch,DischargeStatus,DateCreated,DateUpdated,UserID,\
-                 DateDeleted,ExportID",
+                 DOBDataQuality,Sex,AmIndAKNative,Asian,BlackAfAmerican,HispanicLatinao,MidEastNAfrican,\
+                 NativeHIPacific,White,RaceNone,AdditionalRaceEthnicity,VeteranStatus,YearEnteredService,\
+                 YearSeparated,WorldWarII,KoreanWar,VietnamWar,DesertStorm,AfghanistanOEF,IraqOIF,IraqOND,\
+                 OtherTheater,MilitaryBranch,DischargeStatus,DateCreated,DateUpdated,UserID,DateDeleted,ExportID",
             ),
         ),
         (
@@ -151,15 +149,14 @@ fn spec_headers() -> BTreeMap<&'static str, Vec<String>> {
                  DateToStreetESSH,TimesHomelessPastThreeYears,MonthsHomelessPastThreeYears,DisablingCondition,\
                  DateOfEngagement,MoveInDate,DateOfPATHStatus,ClientEnrolledInPATH,ReasonNotEnrolled,PercentAMI,\
                  ReferralSource,CountOutreachReferralApproaches,DateOfBCPStatus,EligibleForRHY,ReasonNoServices,\
-                 RunawayYouth,SexualOrientation,SexualOrientationOther,FormerWardChildWelfare,ChildWelfareYears,\
+                 RunawayYouth,FormerWardChildWelfare,ChildWelfareYears,\
                  ChildWelfareMonths,FormerWardJuvenileJustice,JuvenileJusticeYears,JuvenileJusticeMonths,\
                  UnemploymentFam,MentalHealthDisorderFam,PhysicalDisabilityFam,AlcoholDrugUseDisorderFam,\
                  InsufficientIncome,IncarceratedParent,VAMCStation,TargetScreenReqd,TimeToHousingLoss,\
                  AnnualPercentAMI,LiteralHomelessHistory,ClientLeaseholder,HOHLeaseholder,SubsidyAtRisk,\
                  EvictionHistory,CriminalRecord,IncarceratedAdult,PrisonDischarge,SexOffender,DisabledHoH,\
                  CurrentPregnant,SingleParent,DependentUnder6,HH5Plus,CoCPrioritized,HPScreeningScore,\
-                 ThresholdScore,TranslationNeeded,PreferredLanguage,PreferredLanguageDifferent,DateCreated,\
-                 DateUpdated,UserID,DateDeleted,ExportID",
+                 ThresholdScore,MentalHealthConsultation,DateCreated,DateUpdated,UserID,DateDeleted,ExportID",
             ),
         ),
         (
@@ -184,7 +181,7 @@ fn spec_headers() -> BTreeMap<&'static str, Vec<String>> {
                 "ExitID,EnrollmentID,PersonalID,ExitDate,Destination,DestinationSubsidyType,OtherDestination,\
                  HousingAssessment,SubsidyInformation,ProjectCompletionStatus,EarlyExitReason,ExchangeForSex,\
                  ExchangeForSexPastThreeMonths,CountOfExchangeForSex,AskedOrForcedToExchangeForSex,\
-                 AskedOrForcedToExchangeForSexPastThreeMonths,WorkPlaceViolenceThreats,\
+                 AskedOrForcedToExchangeForSexPastThreeMonths,WorkplaceViolenceThreats,\
                  WorkplacePromiseDifference,CoercedToContinueWork,LaborExploitPastThreeMonths,CounselingReceived,\
                  IndividualCounseling,FamilyCounseling,GroupCounseling,SessionCountAtExit,PostExitCounselingPlan,\
                  SessionsInPlan,DestinationSafeClient,DestinationSafeWorker,PosAdultConnections,\
@@ -218,7 +215,7 @@ fn validate_hmis(dir: &Path) -> BTreeMap<String, Table> {
     let mut tables = BTreeMap::new();
     for (name, header) in &headers {
         let t = read_csv(&dir.join(name));
-        assert_eq!(&t.header, header, "{name}: header as the FY2024 specification lists it");
+        assert_eq!(&t.header, header, "{name}: header as the FY2026 specification lists it");
         tables.insert((*name).to_owned(), t);
     }
     let export = &tables["Export.csv"];
@@ -230,7 +227,7 @@ fn validate_hmis(dir: &Path) -> BTreeMap<String, Table> {
     assert_code("Export.csv", e, "ExportPeriodType", &["1", "3", "4"]);
     assert_code("Export.csv", e, "ExportDirective", &["1", "2", "3"]);
     assert_code("Export.csv", e, "HashStatus", &["1", "2", "3", "4"]);
-    assert!(e["CSVVersion"].starts_with("2024"), "{}", e["CSVVersion"]);
+    assert_eq!(e["CSVVersion"], "2026 v1.0", "[year] v[version] of the FY2026 specification");
     assert!(is_datetime(&e["ExportDate"]) && is_date(&e["ExportStartDate"]) && is_date(&e["ExportEndDate"]));
     assert!(e["ExportStartDate"] <= e["ExportEndDate"]);
     assert!(!e["SoftwareName"].is_empty() && !e["ImplementationID"].is_empty());
@@ -280,20 +277,16 @@ fn validate_hmis(dir: &Path) -> BTreeMap<String, Table> {
             "AmIndAKNative",
             "Asian",
             "BlackAfAmerican",
-            "HispanicLatinaeo",
+            "HispanicLatinao",
             "MidEastNAfrican",
             "NativeHIPacific",
             "White",
         ] {
             assert_code("Client.csv", c, col, &yes_no);
         }
-        for col in
-            ["Woman", "Man", "NonBinary", "CulturallySpecific", "Transgender", "Questioning", "DifferentIdentity"]
-        {
-            assert_code("Client.csv", c, col, &yes_no);
-        }
+        // 4.21: the list of the FY2026 specification (0 female, 1 male, 8, 9, 99).
+        assert_code("Client.csv", c, "Sex", &["0", "1", "8", "9", "99"]);
         assert_code("Client.csv", c, "RaceNone", &none);
-        assert_code("Client.csv", c, "GenderNone", &none);
         assert_code("Client.csv", c, "VeteranStatus", &["0", "1", "8", "9", "99"]);
         if !c["DOB"].is_empty() {
             assert!(is_date(&c["DOB"]));
@@ -366,8 +359,11 @@ fn hmis_files_follow_the_specification_and_hold_no_one_without_consent() {
     let (dir, mut d) = device(Role::Supervisor);
     let ana = person(&mut d, "Ana Lopez", Some("1984-06-02"));
     hmis_consent(&mut d, &ana);
-    d.person_update(&ana, PersonInput { gender: vec![0], race_ethnicity: vec![1, 5], ..PersonInput::default() })
-        .expect("demographics");
+    d.person_update(
+        &ana,
+        PersonInput { gender: vec![0], race_ethnicity: vec![1, 5], sex: Some(0), ..PersonInput::default() },
+    )
+    .expect("demographics");
     let ana_contact = contact(
         &mut d,
         Some(&ana),
@@ -440,9 +436,10 @@ fn hmis_files_follow_the_specification_and_hold_no_one_without_consent() {
     assert_eq!((client[0]["FirstName"].as_str(), client[0]["LastName"].as_str()), ("Ana", "Lopez"));
     assert_eq!((client[0]["DOB"].as_str(), client[0]["DOBDataQuality"].as_str()), ("1984-06-02", "1"));
     assert_eq!(
-        (client[0]["Woman"].as_str(), client[0]["AmIndAKNative"].as_str(), client[0]["White"].as_str()),
-        ("1", "1", "1")
+        (client[0]["Sex"].as_str(), client[0]["AmIndAKNative"].as_str(), client[0]["White"].as_str()),
+        ("0", "1", "1")
     );
+    assert!(!client[0].contains_key("Woman"), "gender (3.06) is stored but not in the FY2026 file");
     let enrollment = &tables["Enrollment.csv"].rows;
     assert_eq!(enrollment.len(), 1);
     assert_eq!(enrollment[0]["EntryDate"], "2026-03-05", "the first contact; the attempt before it is no contact");
@@ -504,6 +501,7 @@ fn without_consent_the_team_may_choose_de_identified_rows() {
         ("SSNDataQuality", "99"),
         ("DOB", ""),
         ("DOBDataQuality", "99"),
+        ("Sex", "99"),
         ("BlackAfAmerican", "1"),
     ] {
         assert_eq!(hidden[col], want, "{col}");

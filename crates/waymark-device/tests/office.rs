@@ -87,6 +87,31 @@ fn the_review_lists_likely_pairs_best_first_and_forgets_answered_ones_everywhere
 }
 
 #[test]
+fn a_merge_keeps_an_hmis_sex_code_and_takes_the_duplicates_when_asked() {
+    let (_a, mut sup) = device(Role::Supervisor);
+    let sex = |d: &mut Device, id: PersonId| match d.person_show(&id.to_string()).expect("show") {
+        PersonShow::Person(p) => p.sex,
+        PersonShow::Card(_) => panic!("a person"),
+    };
+    let set = |d: &mut Device, id: PersonId, code: i64| {
+        d.person_update(&id.to_string(), PersonInput { sex: Some(code), ..Default::default() }).expect("sex");
+    };
+    // The kept record has none: the duplicate's fills the gap, like a date of birth.
+    let keep = person(&mut sup, "Ida Marsh", &[], None);
+    let dup = person(&mut sup, "Ida M", &[], None);
+    set(&mut sup, dup, 0);
+    sup.person_merge(&keep.to_string(), &dup.to_string()).expect("merge");
+    assert_eq!(sex(&mut sup, keep), Some(0));
+    // Both have one: the kept record's wins unless the reviewer takes the duplicate's.
+    let keep = person(&mut sup, "Otto Venn", &[], None);
+    let dup = person(&mut sup, "Otto V", &[], None);
+    set(&mut sup, keep, 99);
+    set(&mut sup, dup, 1);
+    sup.person_merge_choosing(&keep.to_string(), &dup.to_string(), &["sex".into()]).expect("merge");
+    assert_eq!(sex(&mut sup, keep), Some(1));
+}
+
+#[test]
 fn a_merge_made_while_another_phone_logs_contacts_converges_with_no_orphaned_contact() {
     let (_a, mut sup) = device(Role::Supervisor);
     let (_b, mut outreach) = device(Role::Outreach);

@@ -58,10 +58,11 @@ impl FromStr for EncounterKind {
     }
 }
 
-/// HUD HMIS (FY2024) living situation codes for Current Living Situation (4.12). The
-/// FY2024 list replaced the temporary-tenure codes 312 and 313 with 335 (family) and
-/// 336 (friends); 327 is an exit destination only. (Stored contacts that carry 312 or
-/// 313 are mapped to 335 or 336 by the HMIS export.)
+/// HUD HMIS living situation codes for Current Living Situation (4.12): the "Current
+/// Living Situation (4.12)" column of list 3.12.1, the same in the FY2026 standards as
+/// in FY2024. FY2024 replaced the temporary-tenure codes 312 and 313 with 335 (family)
+/// and 336 (friends); 327 is an exit destination only. (Stored contacts that carry 312
+/// or 313 are mapped to 335 or 336 by the HMIS export.)
 pub const HMIS_LIVING_SITUATION_CODES: &[u16] =
     &[101, 116, 118, 204, 205, 206, 207, 215, 225, 302, 314, 329, 332, 335, 336, 410, 411, 421, 435, 17, 37, 8, 9, 99];
 

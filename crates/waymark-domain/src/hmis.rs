@@ -1,9 +1,26 @@
 //! The HUD HMIS CSV export: the team's participants as one Street Outreach project, in
-//! the files of the HMIS CSV Format Specifications **FY2024** (`CSVVersion` "2024
-//! v1.3"): Export, Organization, Project, Client, Enrollment, CurrentLivingSituation,
-//! Services and Exit, with every column the specification lists for them, in its
-//! order (a column Waymark does not record is empty, or "data not collected", 99,
-//! where the specification requires a value).
+//! the files of the HMIS CSV Format Specifications **FY2026** (version 1.0, October
+//! 2025, for the FY2026 HMIS Data Standards in effect since 2025-10-01; `CSVVersion`
+//! "2026 v1.0"): Export, Organization, Project, Client, Enrollment,
+//! CurrentLivingSituation, Services and Exit, with every column the specification lists
+//! for them, in its order (a column Waymark does not record is empty, or "data not
+//! collected", 99, where the specification requires a value).
+//!
+//! What FY2026 changed in these eight files, and what it means here:
+//! - `Client.csv` lost the 3.06 gender columns (gender is optional from FY2026 and not
+//!   in the CSV: Waymark still stores it, but no longer exports it), gained 4.21 `Sex`
+//!   after `DOBDataQuality`, and renamed `HispanicLatinaeo` to `HispanicLatinao`.
+//! - `Enrollment.csv` lost R3 sexual orientation (`SexualOrientation`,
+//!   `SexualOrientationOther`) and C4 translation assistance (`TranslationNeeded`,
+//!   `PreferredLanguage`, `PreferredLanguageDifferent`), and gained V10
+//!   `MentalHealthConsultation` before `DateCreated`; R13 now uses list 1.8. Waymark
+//!   records none of these, so they stay empty.
+//! - `Export.csv`: `SourceID` may hold up to 350 characters (several CoC codes);
+//!   `CurrentLivingSituation.csv`: `VerifiedBy` up to 200; `Exit.csv`: R18 and R20 use
+//!   list 1.10. Same columns; Waymark leaves all of them empty.
+//! - `Services.csv`: same columns; list V2.2 gained SSVF "Healthcare navigation" (10),
+//!   which Waymark does not give.
+//! - String fields may hold any UTF-8 character except `< > [ ] { }`, which are stripped.
 //!
 //! Choices:
 //! - **Ids.** Every id is at most 32 characters, as the specification allows.
@@ -15,6 +32,9 @@
 //! - **Project.** One Street Outreach project (`ProjectType` 4) of one organization,
 //!   both named after the team. `ContinuumProject` 0: a diversion program is not a
 //!   CoC-funded project unless the HMIS lead says so (they can change it on import).
+//! - **Client.** `Sex` is the person's 4.21 code, or 99 ("data not collected") when
+//!   none was recorded; the specification allows it to be null, but 99 says plainly
+//!   that nobody asked.
 //! - **Enrollment.** One per participant (after merges: the kept person, with the
 //!   contacts of everyone merged into them). `EntryDate` (project start) is the day of
 //!   the first contact (an "attempted, not found" is not a contact), of intake
@@ -28,17 +48,19 @@
 //!   with `Destination` 30, "No exit interview completed"; active participants have no
 //!   exit.
 //! - **Current living situation.** One row per contact with a living situation. The
-//!   FY2024 list merged the temporary-tenure codes 312 and 313 into 335 and 336
-//!   ("staying or living in a family member's / friend's room, apartment or house");
-//!   a code with no FY2024 current-living-situation meaning (327, a HOPWA destination)
-//!   is left out and counted. `LocationDetails` stays empty: no place ever goes to HMIS.
-//! - **Services.** The only FY2024 record types for street outreach services are
-//!   PATH's (P1 services 141, P2 referrals 161). The team's referral services map to
-//!   P2 referral types: mental health referral → 1 Community mental health, treatment
-//!   referral → 2 Substance use treatment, medical referral → 3 Primary health/dental
-//!   care, housing referral → 6 Housing services (`RecordType` 161). HUD has no code
-//!   for harm-reduction supplies, food, water, clothing, transport or ID help; they are
-//!   left out and counted, never given an invented code.
+//!   4.12 list (column "Current Living Situation (4.12)" of list 3.12.1) is the same in
+//!   FY2026 as in FY2024: it has 335 and 336 ("staying or living in a family member's /
+//!   friend's room, apartment or house") where older data has the temporary-tenure codes
+//!   312 and 313, which are mapped to them; a code with no current-living-situation
+//!   meaning (327, a HOPWA destination) is left out and counted. `LocationDetails`
+//!   stays empty: no place ever goes to HMIS.
+//! - **Services.** The only record types for street outreach services are PATH's (P1
+//!   services 141, P2 referrals 161). The team's referral services map to P2 referral
+//!   types: mental health referral → 1 Community mental health, treatment referral →
+//!   2 Substance use treatment, medical referral → 3 Primary health/dental care, housing
+//!   referral → 6 Housing services (`RecordType` 161). HUD has no code for
+//!   harm-reduction supplies, food, water, clothing, transport or ID help; they are left
+//!   out and counted, never given an invented code.
 //! - **Consent.** A participant with no consent covering HMIS in force is left out of
 //!   every file (`HmisPolicy::Exclude`, the default), or exported de-identified
 //!   (`Deidentify`): no name, date of birth or SSN, their data quality "data not
@@ -60,12 +82,14 @@ use sha2::{Digest, Sha256};
 use crate::encounter::{Encounter, EncounterKind};
 use crate::export::local_date;
 use crate::ids::DeviceId;
-use crate::person::{Person, PersonStatus};
+use crate::person::{HMIS_SEX_CODES, Person, PersonStatus};
 use crate::team::{HmisPolicy, TeamSettings};
 use crate::time::Dob;
 
-/// The `CSVVersion` written to `Export.csv`.
-pub const CSV_VERSION: &str = "2024 v1.3";
+/// The `CSVVersion` written to `Export.csv`. The FY2026 specification requires the form
+/// "[year] v[version]" and gives "2026 v1.0" as the value for its version 1.0 (October
+/// 2025), the one these files follow.
+pub const CSV_VERSION: &str = "2026 v1.0";
 /// The `SoftwareName` written to `Export.csv`.
 pub const SOFTWARE_NAME: &str = "Waymark";
 
@@ -86,11 +110,11 @@ pub const DESTINATION_NO_EXIT_INTERVIEW: u16 = 30;
 /// "Data not collected" in every list that has it.
 pub const NOT_COLLECTED: u8 = 99;
 
-/// FY2024 4.12 Current Living Situation codes.
+/// 4.12 Current Living Situation codes (FY2026, unchanged from FY2024).
 pub const CLS_CODES: &[u16] =
     &[8, 9, 17, 37, 99, 101, 116, 118, 204, 205, 206, 207, 215, 225, 302, 314, 329, 332, 335, 336, 410, 411, 421, 435];
 
-/// The FY2024 current living situation code for a code stored on a contact, or
+/// The 4.12 current living situation code for a code stored on a contact, or
 /// `None` when it has no such meaning (then the row is left out and counted).
 pub fn cls_code(stored: u16) -> Option<u16> {
     match stored {
@@ -101,7 +125,7 @@ pub fn cls_code(stored: u16) -> Option<u16> {
     }
 }
 
-/// `(RecordType, TypeProvided)` of a team service key, when FY2024 has one (P2.2 PATH
+/// `(RecordType, TypeProvided)` of a team service key, when HUD has one (P2.2 PATH
 /// referral types); `None` for everything else (supplies, food, transport, ...).
 pub fn service_code(key: &str) -> Option<(u16, u16)> {
     let type_provided = match key {
@@ -114,6 +138,7 @@ pub fn service_code(key: &str) -> Option<(u16, u16)> {
     Some((RECORD_TYPE_PATH_REFERRAL, type_provided))
 }
 
+/// `Export.csv` columns (FY2026: unchanged; `SourceID` widened to 350 characters).
 pub const EXPORT: &[&str] = &[
     "ExportID",
     "SourceType",
@@ -136,6 +161,7 @@ pub const EXPORT: &[&str] = &[
     "ImplementationID",
 ];
 
+/// `Organization.csv` columns (FY2026: unchanged).
 pub const ORGANIZATION: &[&str] = &[
     "OrganizationID",
     "OrganizationName",
@@ -148,6 +174,7 @@ pub const ORGANIZATION: &[&str] = &[
     "ExportID",
 ];
 
+/// `Project.csv` columns (FY2026: unchanged).
 pub const PROJECT: &[&str] = &[
     "ProjectID",
     "OrganizationID",
@@ -170,6 +197,8 @@ pub const PROJECT: &[&str] = &[
     "ExportID",
 ];
 
+/// `Client.csv` columns (FY2026: 3.06 gender columns removed, 4.21 `Sex` added after
+/// `DOBDataQuality`, `HispanicLatinaeo` renamed `HispanicLatinao`).
 pub const CLIENT: &[&str] = &[
     "PersonalID",
     "FirstName",
@@ -181,24 +210,16 @@ pub const CLIENT: &[&str] = &[
     "SSNDataQuality",
     "DOB",
     "DOBDataQuality",
+    "Sex",
     "AmIndAKNative",
     "Asian",
     "BlackAfAmerican",
-    "HispanicLatinaeo",
+    "HispanicLatinao",
     "MidEastNAfrican",
     "NativeHIPacific",
     "White",
     "RaceNone",
     "AdditionalRaceEthnicity",
-    "Woman",
-    "Man",
-    "NonBinary",
-    "CulturallySpecific",
-    "Transgender",
-    "Questioning",
-    "DifferentIdentity",
-    "GenderNone",
-    "DifferentIdentityText",
     "VeteranStatus",
     "YearEnteredService",
     "YearSeparated",
@@ -219,6 +240,8 @@ pub const CLIENT: &[&str] = &[
     "ExportID",
 ];
 
+/// `Enrollment.csv` columns (FY2026: R3 sexual orientation and C4 translation assistance
+/// removed, V10 `MentalHealthConsultation` added after `ThresholdScore`).
 pub const ENROLLMENT: &[&str] = &[
     "EnrollmentID",
     "PersonalID",
@@ -248,8 +271,6 @@ pub const ENROLLMENT: &[&str] = &[
     "EligibleForRHY",
     "ReasonNoServices",
     "RunawayYouth",
-    "SexualOrientation",
-    "SexualOrientationOther",
     "FormerWardChildWelfare",
     "ChildWelfareYears",
     "ChildWelfareMonths",
@@ -283,9 +304,7 @@ pub const ENROLLMENT: &[&str] = &[
     "CoCPrioritized",
     "HPScreeningScore",
     "ThresholdScore",
-    "TranslationNeeded",
-    "PreferredLanguage",
-    "PreferredLanguageDifferent",
+    "MentalHealthConsultation",
     "DateCreated",
     "DateUpdated",
     "UserID",
@@ -293,6 +312,7 @@ pub const ENROLLMENT: &[&str] = &[
     "ExportID",
 ];
 
+/// `CurrentLivingSituation.csv` columns (FY2026: unchanged; `VerifiedBy` widened to 200).
 pub const CURRENT_LIVING_SITUATION: &[&str] = &[
     "CurrentLivingSitID",
     "EnrollmentID",
@@ -314,6 +334,7 @@ pub const CURRENT_LIVING_SITUATION: &[&str] = &[
     "ExportID",
 ];
 
+/// `Services.csv` columns (FY2026: unchanged).
 pub const SERVICES: &[&str] = &[
     "ServicesID",
     "EnrollmentID",
@@ -335,6 +356,9 @@ pub const SERVICES: &[&str] = &[
     "ExportID",
 ];
 
+/// `Exit.csv` columns (FY2026: unchanged; R18 and R20 use list 1.10). Headers are
+/// case-sensitive: R16.1 is `WorkplaceViolenceThreats` (Waymark's FY2024 list had it as
+/// `WorkPlaceViolenceThreats`).
 pub const EXIT: &[&str] = &[
     "ExitID",
     "EnrollmentID",
@@ -352,7 +376,7 @@ pub const EXIT: &[&str] = &[
     "CountOfExchangeForSex",
     "AskedOrForcedToExchangeForSex",
     "AskedOrForcedToExchangeForSexPastThreeMonths",
-    "WorkPlaceViolenceThreats",
+    "WorkplaceViolenceThreats",
     "WorkplacePromiseDifference",
     "CoercedToContinueWork",
     "LaborExploitPastThreeMonths",
@@ -430,7 +454,7 @@ pub struct HmisSummary {
     pub deidentified: usize,
     /// Persons on the roster not enrolled: still only referred, never contacted.
     pub not_enrolled: usize,
-    /// Contacts whose living situation has no FY2024 current-living-situation code.
+    /// Contacts whose living situation has no 4.12 current-living-situation code.
     pub living_situations_without_code: usize,
     /// Services given (by key, summed counts) that HUD has no code for.
     pub services_without_code: BTreeMap<String, u32>,
@@ -492,9 +516,14 @@ fn datetime(at: Timestamp, tz: &TimeZone) -> String {
 }
 
 /// A free-text value as a string field: control characters (line breaks) become
-/// spaces, and it is cut to `max` characters.
+/// spaces, the six characters the FY2026 specification does not permit in string
+/// fields (`< > [ ] { }`) are stripped, and it is cut to `max` characters.
 fn text(value: &str, max: usize) -> String {
-    let cleaned: String = value.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let cleaned: String = value
+        .chars()
+        .filter(|c| !matches!(c, '<' | '>' | '[' | ']' | '{' | '}'))
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     cleaned.trim().chars().take(max).collect::<String>().trim_end().to_owned()
 }
 
@@ -545,22 +574,18 @@ const RACE_COLUMNS: &[(&str, u8)] = &[
     ("AmIndAKNative", 1),
     ("Asian", 2),
     ("BlackAfAmerican", 3),
-    ("HispanicLatinaeo", 6),
+    ("HispanicLatinao", 6),
     ("MidEastNAfrican", 7),
     ("NativeHIPacific", 4),
     ("White", 5),
 ];
 
-/// 3.06 gender columns, by the codes `person.rs` stores.
-const GENDER_COLUMNS: &[(&str, u8)] = &[
-    ("Woman", 0),
-    ("Man", 1),
-    ("NonBinary", 4),
-    ("CulturallySpecific", 2),
-    ("Transgender", 5),
-    ("Questioning", 6),
-    ("DifferentIdentity", 3),
-];
+/// 4.21 `Sex`: the recorded code, or 99 ("data not collected") when there is none. A
+/// stored code outside list 4.21 (written by a peer that did not validate it) is not
+/// exported as it is: it also becomes 99.
+fn sex_code(sex: Option<u8>) -> u8 {
+    sex.filter(|c| HMIS_SEX_CODES.contains(c)).unwrap_or(NOT_COLLECTED)
+}
 
 /// Makes the HMIS CSV files from the team's participants.
 pub fn build(input: &HmisInput<'_>) -> HmisExport {
@@ -626,8 +651,8 @@ pub fn build(input: &HmisInput<'_>) -> HmisExport {
         row.set("SSNDataQuality", NOT_COLLECTED);
         let (dob, dob_quality) = if deidentify { (String::new(), NOT_COLLECTED) } else { dob_fields(p.dob) };
         row.set("DOB", dob).set("DOBDataQuality", dob_quality);
+        row.set("Sex", sex_code(p.sex));
         multi_select(&mut row, RACE_COLUMNS, "RaceNone", &p.race_ethnicity);
-        multi_select(&mut row, GENDER_COLUMNS, "GenderNone", &p.gender);
         row.set("VeteranStatus", NOT_COLLECTED);
         row.stamp(&created_at, &updated_at, &user, &export_id);
         clients.push(row.done());
@@ -782,6 +807,7 @@ mod tests {
             description: None,
             gender: vec![1, 5],
             race_ethnicity: vec![3, 6],
+            sex: Some(1),
             status,
             case_manager: None,
             case_manager_phone: None,
@@ -880,12 +906,16 @@ mod tests {
         assert_eq!(column(client, 0, "DOBDataQuality"), "2");
         assert_eq!(column(client, 0, "SSNDataQuality"), "99");
         assert_eq!(column(client, 0, "BlackAfAmerican"), "1");
-        assert_eq!(column(client, 0, "HispanicLatinaeo"), "1");
+        assert_eq!(column(client, 0, "HispanicLatinao"), "1");
         assert_eq!(column(client, 0, "White"), "0");
         assert_eq!(column(client, 0, "RaceNone"), "");
-        assert_eq!(column(client, 0, "Man"), "1");
-        assert_eq!(column(client, 0, "Transgender"), "1");
-        assert_eq!(column(client, 0, "GenderNone"), "");
+        assert_eq!(column(client, 0, "Sex"), "1");
+        assert!(
+            ["Woman", "Man", "Transgender", "GenderNone", "HispanicLatinaeo"]
+                .iter()
+                .all(|c| !client.header.contains(c)),
+            "FY2026 has no gender columns and the new race label"
+        );
         assert_eq!(column(client, 0, "VeteranStatus"), "99");
         assert_eq!(column(client, 0, "DateCreated"), "2026-02-01 12:00:00");
 
@@ -968,6 +998,7 @@ mod tests {
         alias_only.dob = None;
         alias_only.gender = vec![9];
         alias_only.race_ethnicity = vec![];
+        alias_only.sex = None;
         let alias_only = HmisPerson { person: alias_only, hmis_consent: true, encounters: vec![], intakes: vec![] };
         let out = build(&input(&team, &tz, vec![referred, alias_only]));
         assert_eq!(out.summary.not_enrolled, 1);
@@ -976,10 +1007,22 @@ mod tests {
         assert_eq!(column(client, 0, "FirstName"), "Smokey");
         assert_eq!(column(client, 0, "NameDataQuality"), "2");
         assert_eq!(column(client, 0, "DOBDataQuality"), "99");
-        assert_eq!(column(client, 0, "GenderNone"), "9");
-        assert_eq!(column(client, 0, "Woman"), "0");
+        assert_eq!(column(client, 0, "Sex"), "99", "no sex recorded: data not collected");
         assert_eq!(column(client, 0, "RaceNone"), "99");
         assert!(file(&out, "Exit.csv").rows.is_empty(), "active: no exit");
+    }
+
+    #[test]
+    fn sex_is_the_recorded_code_or_not_collected() {
+        assert_eq!(sex_code(Some(0)), 0);
+        assert_eq!(sex_code(Some(9)), 9);
+        assert_eq!(sex_code(None), 99);
+        assert_eq!(sex_code(Some(5)), 99, "a code outside list 4.21 is not exported");
+        let sex = CLIENT.iter().position(|c| *c == "Sex").expect("Sex");
+        assert_eq!(CLIENT[sex - 1], "DOBDataQuality", "4.21 Sex follows DOBDataQuality");
+        let mhc = ENROLLMENT.iter().position(|c| *c == "MentalHealthConsultation").expect("V10");
+        assert_eq!((ENROLLMENT[mhc - 1], ENROLLMENT[mhc + 1]), ("ThresholdScore", "DateCreated"));
+        assert_eq!(CSV_VERSION, "2026 v1.0");
     }
 
     #[test]
@@ -993,6 +1036,7 @@ mod tests {
         assert_eq!(service_code("naloxone"), None);
         assert_eq!(service_code("mental_health_referral"), Some((161, 1)));
         assert_eq!(text("a\nb", 50), "a b");
+        assert_eq!(text("<Ana> [Red] {x}", 50), "Ana Red x", "characters FY2026 does not permit are stripped");
         assert_eq!(text(&"é".repeat(60), 50).chars().count(), 50);
     }
 }

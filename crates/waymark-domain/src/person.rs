@@ -59,14 +59,23 @@ impl FromStr for PersonStatus {
     }
 }
 
-/// HUD HMIS (FY2024) gender codes, multi-select: 0 woman, 1 man, 2 culturally specific
-/// identity, 3 different identity, 4 non-binary, 5 transgender, 6 questioning,
-/// 8 client doesn't know, 9 prefers not to answer, 99 not collected.
+/// HUD HMIS gender codes (data element 3.06 of the FY2024 Data Standards), multi-select:
+/// 0 woman, 1 man, 2 culturally specific identity, 3 different identity, 4 non-binary,
+/// 5 transgender, 6 questioning, 8 client doesn't know, 9 prefers not to answer,
+/// 99 not collected. The FY2026 standards made 3.06 optional and took it out of the
+/// HMIS CSV; the program may still record it, but `Client.csv` no longer carries it.
 pub const HMIS_GENDER_CODES: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 8, 9, 99];
-/// HUD HMIS (FY2024) race and ethnicity codes, multi-select: 1 American Indian, Alaska
+/// HUD HMIS race and ethnicity codes (3.04), multi-select: 1 American Indian, Alaska
 /// Native or Indigenous, 2 Asian, 3 Black, 4 Native Hawaiian or Pacific Islander,
-/// 5 White, 6 Hispanic/Latina/e/o, 7 Middle Eastern or North African, 8, 9, 99.
+/// 5 White, 6 Hispanic/Latina/o, 7 Middle Eastern or North African, 8, 9, 99.
 pub const HMIS_RACE_CODES: &[u8] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 99];
+/// HUD HMIS sex codes (data element 4.21, new in the FY2026 standards; list 4.21 of
+/// the FY2026 HMIS CSV Format Specifications), one of: 0 female, 1 male, 8 client
+/// doesn't know, 9 client prefers not to answer, 99 data not collected.
+pub const HMIS_SEX_CODES: &[u8] = &[0, 1, 8, 9, 99];
+/// The codes of [`HMIS_SEX_CODES`] with their meaning, as an error names them.
+const HMIS_SEX_EXPECTED: &str =
+    "0 (female), 1 (male), 8 (client doesn't know), 9 (client prefers not to answer), 99 (data not collected)";
 
 /// Checks a multi-select HMIS code list, sorted and without repeats.
 pub fn hmis_codes(what: &'static str, allowed: &[u8], codes: &[i64]) -> Result<Vec<u8>> {
@@ -82,6 +91,18 @@ pub fn hmis_codes(what: &'static str, allowed: &[u8], codes: &[i64]) -> Result<V
     Ok(out)
 }
 
+/// Checks a single HMIS sex code (4.21).
+pub fn hmis_sex(code: i64) -> Result<u8> {
+    match u8::try_from(code) {
+        Ok(c) if HMIS_SEX_CODES.contains(&c) => Ok(c),
+        _ => Err(ValidationError::UnknownValue {
+            what: "HMIS sex code",
+            value: code.to_string(),
+            expected: HMIS_SEX_EXPECTED.into(),
+        }),
+    }
+}
+
 /// A person record as the case documents hold it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Person {
@@ -94,6 +115,10 @@ pub struct Person {
     pub gender: Vec<u8>,
     #[serde(default)]
     pub race_ethnicity: Vec<u8>,
+    /// HMIS sex (4.21), one of [`HMIS_SEX_CODES`]; `None` until someone records it
+    /// (the HMIS export then writes 99, data not collected).
+    #[serde(default)]
+    pub sex: Option<u8>,
     pub status: PersonStatus,
     pub case_manager: Option<String>,
     pub case_manager_phone: Option<String>,
@@ -186,6 +211,7 @@ pub struct PersonPatch {
     pub case_manager_phone: Option<String>,
     pub gender: Option<Vec<u8>>,
     pub race_ethnicity: Option<Vec<u8>>,
+    pub sex: Option<u8>,
 }
 
 impl PersonPatch {
@@ -241,6 +267,7 @@ impl PersonPatch {
             case_manager_phone,
             gender: None,
             race_ethnicity: None,
+            sex: None,
         })
     }
 
@@ -324,6 +351,42 @@ mod tests {
             hmis_codes("gender", HMIS_GENDER_CODES, &[7]),
             Err(ValidationError::HmisCode { what: "gender", code: 7 })
         );
+    }
+
+    #[test]
+    fn hmis_sex_takes_one_code_of_the_fy2026_list() {
+        for code in [0, 1, 8, 9, 99] {
+            assert_eq!(hmis_sex(code), Ok(u8::try_from(code).expect("small")));
+        }
+        for bad in [2, 3, 7, 98, 100, 255, 256, -1, i64::MAX] {
+            let err = hmis_sex(bad).expect_err("not a 4.21 code");
+            assert!(matches!(err, ValidationError::UnknownValue { what: "HMIS sex code", .. }), "{bad}");
+            let message = err.to_string();
+            assert!(message.contains(&bad.to_string()), "{message}");
+            assert!(message.contains("0 (female)") && message.contains("99 (data not collected)"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_person_stored_before_sex_existed_reads_without_it() {
+        let json = serde_json::json!({
+            "id": "00000000-0000-4000-8000-000000000001",
+            "name": "Ana",
+            "aliases": [],
+            "dob": null,
+            "description": null,
+            "gender": [0],
+            "race_ethnicity": [],
+            "status": "active",
+            "case_manager": null,
+            "case_manager_phone": null,
+            "merged_into": null,
+            "created_by": null,
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z"
+        });
+        let p: Person = serde_json::from_value(json).expect("an index row of an older version");
+        assert_eq!((p.sex, p.gender.as_slice()), (None, [0].as_slice()));
     }
 
     #[test]

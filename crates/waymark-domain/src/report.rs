@@ -556,6 +556,7 @@ mod tests {
             description: None,
             gender: vec![],
             race_ethnicity: vec![],
+            sex: None,
             status,
             case_manager: case_manager.map(str::to_owned),
             case_manager_phone: None,

@@ -165,6 +165,7 @@ pub const PERSON_FIELDS: &[&str] = &[
     "description",
     "gender",
     "race_ethnicity",
+    "sex",
     "status",
     "case_manager",
     "case_manager_phone",
@@ -184,6 +185,7 @@ pub fn write_person(doc: &mut AutoCommit, p: &Person) -> Result<()> {
             ("description", s(p.description.clone())),
             ("gender", s(codes_text(&p.gender))),
             ("race_ethnicity", s(codes_text(&p.race_ethnicity))),
+            ("sex", Field::Int(p.sex.map(i64::from))),
             ("status", s(Some(p.status.as_str()))),
             ("case_manager", s(p.case_manager.clone())),
             ("case_manager_phone", s(p.case_manager_phone.clone())),
@@ -240,6 +242,9 @@ pub fn read_person(doc: &AutoCommit, id: PersonId) -> Result<Person> {
         description: get_str(doc, "description")?,
         gender: codes(get_str(doc, "gender")?),
         race_ethnicity: codes(get_str(doc, "race_ethnicity")?),
+        sex: get_int(doc, "sex")?
+            .map(|v| u8::try_from(v).map_err(|_| StoreError::Corrupt(format!("sex: bad value {v}"))))
+            .transpose()?,
         status: required("status", parse("status", get_str(doc, "status")?)?)?,
         case_manager: get_str(doc, "case_manager")?,
         case_manager_phone: get_str(doc, "case_manager_phone")?,

@@ -3,4 +3,9 @@
 /**
  * Fields of `person add` and `person update`, as the user typed them.
  */
-export type PersonInput = { name?: string | null, aliases?: Array<string>, dob?: string | null, description?: string | null, status?: string | null, case_manager?: string | null, case_manager_phone?: string | null, gender?: Array<number>, race_ethnicity?: Array<number>, };
+export type PersonInput = { name?: string | null, aliases?: Array<string>, dob?: string | null, description?: string | null, status?: string | null, case_manager?: string | null, case_manager_phone?: string | null, gender?: Array<number>, race_ethnicity?: Array<number>, 
+/**
+ * HUD HMIS sex code (4.21): 0 female, 1 male, 8 client doesn't know, 9 client
+ * prefers not to answer, 99 data not collected.
+ */
+sex?: number | null, };

@@ -4,7 +4,11 @@ import type { JsonValue } from "./serde_json/JsonValue";
 /**
  * A person as outreach and supervisors see it.
  */
-export type PersonView = { id: string, name: string | null, display_name: string, aliases: Array<string>, dob: string | null, description: string | null, status: string, case_manager: string | null, case_manager_phone: string | null, gender: Array<number>, race_ethnicity: Array<number>, merged_into: string | null, 
+export type PersonView = { id: string, name: string | null, display_name: string, aliases: Array<string>, dob: string | null, description: string | null, status: string, case_manager: string | null, case_manager_phone: string | null, gender: Array<number>, race_ethnicity: Array<number>, 
+/**
+ * HUD HMIS sex code (4.21), when one was recorded.
+ */
+sex: number | null, merged_into: string | null, 
 /**
  * Set when the id asked for was merged into this person.
  */

@@ -166,6 +166,8 @@ interface PersonSpec {
   manager?: { name: string; phone: string | null };
   gender?: number[];
   race?: number[];
+  /** HMIS sex (4.21). */
+  sex?: number;
   created: number;
   updated: number;
   /** Releases of information the person signed. */
@@ -186,6 +188,7 @@ const PERSONS: Record<Key, PersonSpec> = {
     manager: USERS.outreach,
     gender: [0],
     race: [6],
+    sex: 0,
     created: 140,
     updated: 3,
     consents: [
@@ -488,6 +491,7 @@ export function demoWorld(now: Date, team: TeamRec): World {
       case_manager_phone: p.manager?.phone ?? null,
       gender: p.gender ?? [],
       race_ethnicity: p.race ?? [],
+      sex: p.sex ?? null,
       merged_into: p.merged ? DEMO_IDS[p.merged] : null,
       created_at: stamp(ago(p.created, 5)),
       updated_at: stamp(ago(p.updated, 4)),

@@ -5,7 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_IDS, DEVICES } from './demo-seed';
 import { demoPlatform } from './fake';
-import { contactRows, csvText, effectivePrecision, gridPoint, hashedId, parseExportPeriod } from './fake-export';
+import {
+  CSV_VERSION,
+  contactRows,
+  csvText,
+  effectivePrecision,
+  gridPoint,
+  hashedId,
+  parseExportPeriod,
+  text,
+} from './fake-export';
 import type { EncounterRec } from './fake-rules';
 import { PlatformError, type ErrorCode } from './index';
 
@@ -132,7 +141,7 @@ describe('the fake exports', () => {
       'Services.csv',
       'Exit.csv',
     ]);
-    expect(before.view).toMatchObject({ clients: 0, excluded_without_consent: 10, csv_version: '2024 v1.3' });
+    expect(before.view).toMatchObject({ clients: 0, excluded_without_consent: 10, csv_version: '2026 v1.0' });
     // Rosa consents to HMIS: she is a client now, with her contacts.
     await fake.consentAdd({ person: DEMO_IDS.rosa, parties: ['hmis'] });
     const after = await fake.exportHmis();
@@ -140,9 +149,61 @@ describe('the fake exports', () => {
     const client = (after.files.find((f) => f.name === 'Client.csv')?.content ?? '').split('\r\n');
     expect(client[0]?.startsWith('PersonalID,FirstName,MiddleName,LastName,')).toBe(true);
     expect(client[1]).toContain(`${DEMO_IDS.rosa.replace(/-/g, '')},Rosa,,Martinez,,1,`);
-    expect(client[1]).toContain(',1979-01-01,2,');
+    // DOBDataQuality 2 (year only), then Sex 0 (female, list 4.21).
+    expect(client[1]).toContain(',1979-01-01,2,0,');
     const exportRow = (after.files[0]?.content ?? '').split('\r\n')[1] ?? '';
-    expect(exportRow).toContain(',Waymark,0.1.0,2024 v1.3,3,2,1,');
+    expect(exportRow).toContain(',Waymark,0.1.0,2026 v1.0,3,2,1,');
+  });
+
+  it('follow the FY2026 columns: Sex in Client.csv, no gender, V10 in Enrollment.csv', async () => {
+    const fake = demoPlatform({ role: 'supervisor', now: clock });
+    await fake.consentAdd({ person: DEMO_IDS.rosa, parties: ['hmis'] });
+    await fake.consentAdd({ person: DEMO_IDS.mike, parties: ['hmis'] });
+    const files = (await fake.exportHmis()).files;
+    const header = (name: string) => (files.find((f) => f.name === name)?.content ?? '').split('\r\n')[0];
+    // Typed out from the FY2026 HMIS CSV Format Specifications (version 1.0).
+    expect(header('Client.csv')).toBe(
+      'PersonalID,FirstName,MiddleName,LastName,NameSuffix,NameDataQuality,SSN,SSNDataQuality,DOB,DOBDataQuality,' +
+        'Sex,AmIndAKNative,Asian,BlackAfAmerican,HispanicLatinao,MidEastNAfrican,NativeHIPacific,White,RaceNone,' +
+        'AdditionalRaceEthnicity,VeteranStatus,YearEnteredService,YearSeparated,WorldWarII,KoreanWar,VietnamWar,' +
+        'DesertStorm,AfghanistanOEF,IraqOIF,IraqOND,OtherTheater,MilitaryBranch,DischargeStatus,DateCreated,' +
+        'DateUpdated,UserID,DateDeleted,ExportID',
+    );
+    expect(header('Enrollment.csv')).toBe(
+      'EnrollmentID,PersonalID,ProjectID,EntryDate,HouseholdID,RelationshipToHoH,EnrollmentCoC,LivingSituation,' +
+        'RentalSubsidyType,LengthOfStay,LOSUnderThreshold,PreviousStreetESSH,DateToStreetESSH,' +
+        'TimesHomelessPastThreeYears,MonthsHomelessPastThreeYears,DisablingCondition,DateOfEngagement,MoveInDate,' +
+        'DateOfPATHStatus,ClientEnrolledInPATH,ReasonNotEnrolled,PercentAMI,ReferralSource,' +
+        'CountOutreachReferralApproaches,DateOfBCPStatus,EligibleForRHY,ReasonNoServices,RunawayYouth,' +
+        'FormerWardChildWelfare,ChildWelfareYears,ChildWelfareMonths,FormerWardJuvenileJustice,JuvenileJusticeYears,' +
+        'JuvenileJusticeMonths,UnemploymentFam,MentalHealthDisorderFam,PhysicalDisabilityFam,' +
+        'AlcoholDrugUseDisorderFam,InsufficientIncome,IncarceratedParent,VAMCStation,TargetScreenReqd,' +
+        'TimeToHousingLoss,AnnualPercentAMI,LiteralHomelessHistory,ClientLeaseholder,HOHLeaseholder,SubsidyAtRisk,' +
+        'EvictionHistory,CriminalRecord,IncarceratedAdult,PrisonDischarge,SexOffender,DisabledHoH,CurrentPregnant,' +
+        'SingleParent,DependentUnder6,HH5Plus,CoCPrioritized,HPScreeningScore,ThresholdScore,' +
+        'MentalHealthConsultation,DateCreated,DateUpdated,UserID,DateDeleted,ExportID',
+    );
+    expect(header('Exit.csv')).toContain(',AskedOrForcedToExchangeForSexPastThreeMonths,WorkplaceViolenceThreats,');
+    expect(CSV_VERSION).toBe('2026 v1.0');
+    // Rosa's sex was recorded (0); Mike's was not: 99, data not collected.
+    const rows = (files.find((f) => f.name === 'Client.csv')?.content ?? '').split('\r\n').slice(1, -1);
+    const sex = Object.fromEntries(rows.map((r) => [r.split(',')[0], r.split(',')[10]]));
+    expect(sex).toEqual({ [DEMO_IDS.rosa.replace(/-/g, '')]: '0', [DEMO_IDS.mike.replace(/-/g, '')]: '99' });
+  });
+
+  it('take the sex a worker records, one code of list 4.21', async () => {
+    const fake = demoPlatform({ role: 'supervisor', now: clock });
+    for (const bad of [2, 7, 98, 256]) {
+      expect(await rejection(fake.personUpdate(DEMO_IDS.mike, { sex: bad }))).toBe('invalid');
+      expect(await rejection(fake.personAdd({ name: 'Lee', sex: bad }))).toBe('invalid');
+    }
+    expect((await fake.personUpdate(DEMO_IDS.mike, { sex: 1 })).sex).toBe(1);
+    // Changing another field leaves it.
+    expect((await fake.personUpdate(DEMO_IDS.mike, { gender: [1] })).sex).toBe(1);
+    await fake.consentAdd({ person: DEMO_IDS.mike, parties: ['hmis'] });
+    const client = (await fake.exportHmis()).files.find((f) => f.name === 'Client.csv')?.content ?? '';
+    expect(client).toContain(`${DEMO_IDS.mike.replace(/-/g, '')},`);
+    expect(client.split('\r\n')[1]?.split(',')[10]).toBe('1');
   });
 
   it('are each on the audit log', async () => {
@@ -171,6 +232,11 @@ describe('export rules', () => {
     expect(csvText(['a', 'b'], [['x,y', 'say "hi"'], ['', 'line\nbreak']])).toBe(
       'a,b\r\n"x,y","say ""hi"""\r\n,"line\nbreak"\r\n',
     );
+  });
+
+  it('strip the characters FY2026 does not permit in string fields', () => {
+    expect(text('<Ana> [Red] {x}', 50)).toBe('Ana Red x');
+    expect(text('a\nb', 50)).toBe('a b');
   });
 
   it('hash ids as hmis.rs does (SHA-256 of "kind:key", 32 hex digits)', () => {

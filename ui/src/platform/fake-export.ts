@@ -1,11 +1,11 @@
 // The fake's exports, as text instead of files: contacts as CSV and GeoJSON
-// (crates/waymark-domain/src/export.rs) and the HUD HMIS CSV files (hmis.rs, FY2024),
+// (crates/waymark-domain/src/export.rs) and the HUD HMIS CSV files (hmis.rs, FY2026),
 // with the same file names, columns and rules — locations snapped to the export grid,
 // no names or notes outside HMIS, HMIS only under consent — so the browser demo's
 // downloads look like the app's files. Pure: the fake gathers the records.
 import { dayIn, parseDay, type Day } from '../lib/civil';
 import { hashText } from './fake-audit';
-import { fail, offsetMs, withOffset, type EncounterRec, type PersonRec } from './fake-rules';
+import { HMIS_SEX_CODES, fail, offsetMs, withOffset, type EncounterRec, type PersonRec } from './fake-rules';
 
 // --- Periods and precision (export.rs) ---------------------------------------------------
 
@@ -180,7 +180,8 @@ export function geojson(
 
 // --- HMIS (hmis.rs) ------------------------------------------------------------------------
 
-export const CSV_VERSION = '2024 v1.3';
+/** hmis.rs `CSV_VERSION`: "[year] v[version]" of the FY2026 specification, version 1.0. */
+export const CSV_VERSION = '2026 v1.0';
 const NOT_COLLECTED = 99;
 
 const EXPORT = [
@@ -198,30 +199,30 @@ const PROJECT = [
   'ContinuumProject', 'ProjectType', 'HousingType', 'RRHSubType', 'ResidentialAffiliation', 'TargetPopulation',
   'HOPWAMedAssistedLivingFac', 'PITCount', 'DateCreated', 'DateUpdated', 'UserID', 'DateDeleted', 'ExportID',
 ];
+/** FY2026: no 3.06 gender columns; 4.21 `Sex` after `DOBDataQuality`; `HispanicLatinao`. */
 const CLIENT = [
   'PersonalID', 'FirstName', 'MiddleName', 'LastName', 'NameSuffix', 'NameDataQuality', 'SSN', 'SSNDataQuality',
-  'DOB', 'DOBDataQuality', 'AmIndAKNative', 'Asian', 'BlackAfAmerican', 'HispanicLatinaeo', 'MidEastNAfrican',
-  'NativeHIPacific', 'White', 'RaceNone', 'AdditionalRaceEthnicity', 'Woman', 'Man', 'NonBinary',
-  'CulturallySpecific', 'Transgender', 'Questioning', 'DifferentIdentity', 'GenderNone', 'DifferentIdentityText',
-  'VeteranStatus', 'YearEnteredService', 'YearSeparated', 'WorldWarII', 'KoreanWar', 'VietnamWar', 'DesertStorm',
-  'AfghanistanOEF', 'IraqOIF', 'IraqOND', 'OtherTheater', 'MilitaryBranch', 'DischargeStatus', 'DateCreated',
-  'DateUpdated', 'UserID', 'DateDeleted', 'ExportID',
+  'DOB', 'DOBDataQuality', 'Sex', 'AmIndAKNative', 'Asian', 'BlackAfAmerican', 'HispanicLatinao', 'MidEastNAfrican',
+  'NativeHIPacific', 'White', 'RaceNone', 'AdditionalRaceEthnicity', 'VeteranStatus', 'YearEnteredService',
+  'YearSeparated', 'WorldWarII', 'KoreanWar', 'VietnamWar', 'DesertStorm', 'AfghanistanOEF', 'IraqOIF', 'IraqOND',
+  'OtherTheater', 'MilitaryBranch', 'DischargeStatus', 'DateCreated', 'DateUpdated', 'UserID', 'DateDeleted',
+  'ExportID',
 ];
+/** FY2026: no R3 sexual orientation or C4 translation columns; V10 `MentalHealthConsultation`. */
 const ENROLLMENT = [
   'EnrollmentID', 'PersonalID', 'ProjectID', 'EntryDate', 'HouseholdID', 'RelationshipToHoH', 'EnrollmentCoC',
   'LivingSituation', 'RentalSubsidyType', 'LengthOfStay', 'LOSUnderThreshold', 'PreviousStreetESSH',
   'DateToStreetESSH', 'TimesHomelessPastThreeYears', 'MonthsHomelessPastThreeYears', 'DisablingCondition',
   'DateOfEngagement', 'MoveInDate', 'DateOfPATHStatus', 'ClientEnrolledInPATH', 'ReasonNotEnrolled', 'PercentAMI',
   'ReferralSource', 'CountOutreachReferralApproaches', 'DateOfBCPStatus', 'EligibleForRHY', 'ReasonNoServices',
-  'RunawayYouth', 'SexualOrientation', 'SexualOrientationOther', 'FormerWardChildWelfare', 'ChildWelfareYears',
-  'ChildWelfareMonths', 'FormerWardJuvenileJustice', 'JuvenileJusticeYears', 'JuvenileJusticeMonths',
+  'RunawayYouth', 'FormerWardChildWelfare', 'ChildWelfareYears', 'ChildWelfareMonths',
+  'FormerWardJuvenileJustice', 'JuvenileJusticeYears', 'JuvenileJusticeMonths',
   'UnemploymentFam', 'MentalHealthDisorderFam', 'PhysicalDisabilityFam', 'AlcoholDrugUseDisorderFam',
   'InsufficientIncome', 'IncarceratedParent', 'VAMCStation', 'TargetScreenReqd', 'TimeToHousingLoss',
   'AnnualPercentAMI', 'LiteralHomelessHistory', 'ClientLeaseholder', 'HOHLeaseholder', 'SubsidyAtRisk',
   'EvictionHistory', 'CriminalRecord', 'IncarceratedAdult', 'PrisonDischarge', 'SexOffender', 'DisabledHoH',
   'CurrentPregnant', 'SingleParent', 'DependentUnder6', 'HH5Plus', 'CoCPrioritized', 'HPScreeningScore',
-  'ThresholdScore', 'TranslationNeeded', 'PreferredLanguage', 'PreferredLanguageDifferent', 'DateCreated',
-  'DateUpdated', 'UserID', 'DateDeleted', 'ExportID',
+  'ThresholdScore', 'MentalHealthConsultation', 'DateCreated', 'DateUpdated', 'UserID', 'DateDeleted', 'ExportID',
 ];
 const CURRENT_LIVING_SITUATION = [
   'CurrentLivingSitID', 'EnrollmentID', 'PersonalID', 'InformationDate', 'CurrentLivingSituation',
@@ -238,7 +239,7 @@ const EXIT = [
   'ExitID', 'EnrollmentID', 'PersonalID', 'ExitDate', 'Destination', 'DestinationSubsidyType', 'OtherDestination',
   'HousingAssessment', 'SubsidyInformation', 'ProjectCompletionStatus', 'EarlyExitReason', 'ExchangeForSex',
   'ExchangeForSexPastThreeMonths', 'CountOfExchangeForSex', 'AskedOrForcedToExchangeForSex',
-  'AskedOrForcedToExchangeForSexPastThreeMonths', 'WorkPlaceViolenceThreats', 'WorkplacePromiseDifference',
+  'AskedOrForcedToExchangeForSexPastThreeMonths', 'WorkplaceViolenceThreats', 'WorkplacePromiseDifference',
   'CoercedToContinueWork', 'LaborExploitPastThreeMonths', 'CounselingReceived', 'IndividualCounseling',
   'FamilyCounseling', 'GroupCounseling', 'SessionCountAtExit', 'PostExitCounselingPlan', 'SessionsInPlan',
   'DestinationSafeClient', 'DestinationSafeWorker', 'PosAdultConnections', 'PosPeerConnections',
@@ -265,20 +266,15 @@ const RACE_COLUMNS: [string, number][] = [
   ['AmIndAKNative', 1],
   ['Asian', 2],
   ['BlackAfAmerican', 3],
-  ['HispanicLatinaeo', 6],
+  ['HispanicLatinao', 6],
   ['MidEastNAfrican', 7],
   ['NativeHIPacific', 4],
   ['White', 5],
 ];
-const GENDER_COLUMNS: [string, number][] = [
-  ['Woman', 0],
-  ['Man', 1],
-  ['NonBinary', 4],
-  ['CulturallySpecific', 2],
-  ['Transgender', 5],
-  ['Questioning', 6],
-  ['DifferentIdentity', 3],
-];
+/** hmis.rs `sex_code`: the 4.21 code, or 99 when none (or none of list 4.21) was recorded. */
+function sexCode(sex: number | null): number {
+  return sex !== null && HMIS_SEX_CODES.includes(sex) ? sex : NOT_COLLECTED;
+}
 
 /** hmis.rs `hashed_id`: the first 32 hex digits of SHA-256("kind:key"). */
 export function hashedId(kind: string, key: string): string {
@@ -302,9 +298,12 @@ class Row {
   }
 }
 
-/** Free text as a field: control characters as spaces, cut to `max` characters. */
-function text(value: string, max: number): string {
-  return [...value.replace(/\p{Cc}/gu, ' ').trim()].slice(0, max).join('').trimEnd();
+/**
+ * Free text as a field: control characters as spaces, the six characters FY2026 does
+ * not permit (`< > [ ] { }`) stripped, cut to `max` characters.
+ */
+export function text(value: string, max: number): string {
+  return [...value.replace(/[<>[\]{}]/g, '').replace(/\p{Cc}/gu, ' ').trim()].slice(0, max).join('').trimEnd();
 }
 
 /** `yyyy-mm-dd hh:mm:ss` in the team's zone. */
@@ -442,8 +441,8 @@ export function buildHmis(input: HmisInput): { exportId: string; files: HmisFile
           ? [`${p.dob}-01-01`, 2]
           : [p.dob, 1];
     client.set('DOB', dob).set('DOBDataQuality', dobQuality);
+    client.set('Sex', sexCode(p.sex));
     multiSelect(client, RACE_COLUMNS, 'RaceNone', p.race_ethnicity);
-    multiSelect(client, GENDER_COLUMNS, 'GenderNone', p.gender);
     client.set('VeteranStatus', NOT_COLLECTED).stamp(createdAt, updatedAt, user, exportId);
     clients.push(client.values);
 

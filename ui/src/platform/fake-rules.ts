@@ -27,6 +27,8 @@ export interface PersonRec {
   case_manager_phone: string | null;
   gender: number[];
   race_ethnicity: number[];
+  /** HMIS sex (4.21), one of `HMIS_SEX_CODES`; null until recorded. */
+  sex: number | null;
   merged_into: string | null;
   created_at: string;
   updated_at: string;
@@ -186,6 +188,8 @@ export const FUTURE_SLACK_MS = 10 * MINUTE_MS;
 
 export const HMIS_GENDER_CODES: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 8, 9, 99];
 export const HMIS_RACE_CODES: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 99];
+/** person.rs `HMIS_SEX_CODES`: FY2026 list 4.21. */
+export const HMIS_SEX_CODES: readonly number[] = [0, 1, 8, 9, 99];
 export const HMIS_LIVING_SITUATION_CODES: readonly number[] = [
   101, 116, 118, 204, 205, 206, 207, 215, 225, 302, 314, 329, 332, 335, 336, 410, 411, 421, 435, 17, 37, 8, 9,
   99,
@@ -358,6 +362,19 @@ export function hmisCodes(what: string, allowed: readonly number[], codes: reado
     if (!allowed.includes(code)) fail('invalid', `${what} code ${code} is not an HMIS code`);
   }
   return [...new Set(codes ?? [])].sort((a, b) => a - b);
+}
+
+/** person.rs `hmis_sex`: one code of list 4.21, or null when none was given. */
+export function hmisSex(code: number | null | undefined): number | null {
+  if (code == null) return null;
+  if (!HMIS_SEX_CODES.includes(code)) {
+    fail(
+      'invalid',
+      `unknown HMIS sex code "${code}": expected one of 0 (female), 1 (male), 8 (client doesn't know), ` +
+        '9 (client prefers not to answer), 99 (data not collected)',
+    );
+  }
+  return code;
 }
 
 /** person.rs status parse for what a worker may type (`referred` is set by referrals). */
@@ -639,7 +656,7 @@ export function assess(
 
 /**
  * What the kept record `k` becomes when `d` is merged into it: the kept record wins;
- * what it lacks (date of birth, description, case manager) comes from the duplicate,
+ * what it lacks (date of birth, HMIS sex, description, case manager) comes from the duplicate,
  * whose name and aliases become aliases; an active duplicate makes it active. Then the
  * reviewer's choices: each field in `take` gets the duplicate's value (a name only if
  * the duplicate has one; the kept name then becomes an alias). Changes `k` in place.
@@ -651,6 +668,7 @@ export function mergeInto(k: PersonRec, d: PersonRec, take: readonly string[]): 
     if (!known) k.aliases.push(name);
   }
   k.dob = k.dob ?? d.dob;
+  k.sex = k.sex ?? d.sex;
   k.description = k.description ?? d.description;
   k.case_manager = k.case_manager ?? d.case_manager;
   k.case_manager_phone = k.case_manager_phone ?? d.case_manager_phone;
@@ -672,6 +690,7 @@ export function mergeInto(k: PersonRec, d: PersonRec, take: readonly string[]): 
   }
   if (takes('gender')) k.gender = [...d.gender];
   if (takes('race_ethnicity')) k.race_ethnicity = [...d.race_ethnicity];
+  if (takes('sex')) k.sex = d.sex;
 }
 
 // --- Duplicates (a simpler duplicates.rs) ------------------------------------------------

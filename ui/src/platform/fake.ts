@@ -96,6 +96,7 @@ import {
   fail,
   generator,
   hmisCodes,
+  hmisSex,
   localDate,
   lockedOutMessage,
   lockoutLeftMs,
@@ -482,6 +483,7 @@ export class FakePlatform implements Platform {
       case_manager_phone: p.case_manager_phone,
       gender: [...p.gender],
       race_ethnicity: [...p.race_ethnicity],
+      sex: p.sex,
       merged_into: p.merged_into,
       created_at: p.created_at,
       updated_at: p.updated_at,
@@ -884,6 +886,7 @@ export class FakePlatform implements Platform {
     const { manager, phone } = this.manager(input.case_manager, input.case_manager_phone);
     const gender = hmisCodes('gender', HMIS_GENDER_CODES, input.gender);
     const race = hmisCodes('race and ethnicity', HMIS_RACE_CODES, input.race_ethnicity);
+    const sex = hmisSex(input.sex);
     const possible_duplicates = this.roster()
       .map((p) => ({ p, score: duplicateScore(fields, p) }))
       .filter((d) => d.score >= OFFER_THRESHOLD)
@@ -903,6 +906,7 @@ export class FakePlatform implements Platform {
       case_manager_phone: phone,
       gender,
       race_ethnicity: race,
+      sex,
       merged_into: null,
       created_at: at,
       updated_at: at,
@@ -962,7 +966,8 @@ export class FakePlatform implements Platform {
     const race = input.race_ethnicity?.length
       ? hmisCodes('race and ethnicity', HMIS_RACE_CODES, input.race_ethnicity)
       : null;
-    const given = [name, description, dob, status, manager, phone, gender, race].some((v) => v !== null);
+    const sex = hmisSex(input.sex);
+    const given = [name, description, dob, status, manager, phone, gender, race, sex].some((v) => v !== null);
     if (!given && !aliases.length) fail('invalid', 'the update (give at least one field to change) must not be empty');
     const p = this.existing(asked);
     const before = JSON.stringify(p);
@@ -983,6 +988,7 @@ export class FakePlatform implements Platform {
     set('case_manager_phone', phone);
     set('gender', gender);
     set('race_ethnicity', race);
+    set('sex', sex);
     if (JSON.stringify(p) !== before) {
       p.updated_at = stamp(this.now());
       p.pending = true;
@@ -1184,6 +1190,7 @@ export class FakePlatform implements Platform {
           case_manager_phone: null,
           gender: [],
           race_ethnicity: [],
+          sex: null,
           merged_into: null,
           created_at: at,
           updated_at: at,
@@ -1309,6 +1316,7 @@ export class FakePlatform implements Platform {
       case_manager_phone: null,
       gender: [],
       race_ethnicity: [],
+      sex: null,
       merged_into: null,
       created_at: at,
       updated_at: at,

@@ -82,7 +82,16 @@ void everyParty;
  * The fields a merge may take from the duplicate instead of the kept record, in the
  * device's order (lib.rs `person_merge_choosing`). `case_manager` brings the phone too.
  */
-export const MERGE_FIELDS = ['name', 'dob', 'description', 'status', 'case_manager', 'gender', 'race_ethnicity'] as const;
+export const MERGE_FIELDS = [
+  'name',
+  'dob',
+  'description',
+  'status',
+  'case_manager',
+  'gender',
+  'race_ethnicity',
+  'sex',
+] as const;
 
 export type MergeField = (typeof MERGE_FIELDS)[number];
 
@@ -311,7 +320,7 @@ export interface Platform {
    */
   report(from: string, to: string): Promise<ReportView>;
   /**
-   * The HUD HMIS CSV files (FY2024): every participant, all time; one without a
+   * The HUD HMIS CSV files (FY2026): every participant, all time; one without a
    * consent covering HMIS in force is left out or de-identified as the team says.
    * Recorded in the audit trail.
    */

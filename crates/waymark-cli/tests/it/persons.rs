@@ -281,3 +281,31 @@ fn an_empty_search_is_refused_rather_than_listing_everyone() {
     device.ok(&["person", "add", "--name", "Ana"]);
     device.fails(&["person", "search", "%"], 2);
 }
+
+#[test]
+fn person_sex_takes_one_hmis_code_on_add_and_update() {
+    let device = Device::init("outreach", &[]);
+    let added = add(&device, &["--name", "Rae Quinn", "--sex", "0"]);
+    let id = s(&added, "id");
+    assert_eq!(device.ok(&["person", "show", id])["sex"], 0, "female (4.21 code 0)");
+    let updated = device.ok(&["person", "update", id, "--sex", "9"]);
+    assert_eq!(updated["sex"], 9, "client prefers not to answer");
+    assert_eq!(updated["name"], "Rae Quinn", "fields not given stay");
+    let other = add(&device, &["--name", "Jo Park"]);
+    assert!(device.ok(&["person", "show", s(&other, "id")])["sex"].is_null(), "none until recorded");
+    // Gender (3.06) stays recordable beside it.
+    let both = device.ok(&["person", "update", id, "--gender", "0", "--sex", "99"]);
+    assert_eq!((both["sex"].clone(), both["gender"].clone()), (serde_json::json!(99), serde_json::json!([0])));
+
+    for bad in ["2", "7", "98", "256"] {
+        let line = device.fails(&["person", "update", id, "--sex", bad], 2);
+        assert!(
+            line.contains(bad) && line.contains("0 (female)") && line.contains("99 (data not collected)"),
+            "{line}"
+        );
+    }
+    let line = device.fails(&["person", "add", "--name", "Lee", "--sex", "3"], 2);
+    assert!(line.contains("sex"), "{line}");
+    assert_eq!(arr(&device.ok(&["person", "list"]), "person list").len(), 2, "the refused add saved nothing");
+    assert_eq!(device.ok(&["person", "show", id])["sex"], 99, "a refused update changed nothing");
+}

@@ -42,6 +42,26 @@ fn concurrent_edits_of_one_field_converge_and_surface_the_conflict() {
 }
 
 #[test]
+fn the_hmis_sex_code_is_stored_synced_and_its_concurrent_values_surface() {
+    let (_a_dir, mut a) = temp_store();
+    let (_b_dir, mut b) = temp_store();
+    let id = add_person(&mut a, "Ana Lopez");
+    assert_eq!(a.query().person(id).expect("query").map(|r| r.person.sex), Some(None), "none until recorded");
+    edit_person(&mut a, id, |p| p.sex = Some(0));
+    send(&mut a, &mut b);
+    assert_eq!(b.query().person(id).expect("query").map(|r| r.person.sex), Some(Some(0)));
+
+    edit_person(&mut a, id, |p| p.sex = Some(9));
+    edit_person(&mut b, id, |p| p.sex = Some(99));
+    send(&mut a, &mut b);
+    send(&mut b, &mut a);
+    assert_eq!(snapshot(&mut a), snapshot(&mut b));
+    let row = a.query().person(id).expect("query").expect("person");
+    let values = row.conflicts.get("sex").expect("sex conflict is surfaced");
+    assert!(values.contains(&serde_json::json!(9)) && values.contains(&serde_json::json!(99)), "{values:?}");
+}
+
+#[test]
 fn the_same_change_applied_twice_or_out_of_order_is_harmless() {
     let (_a_dir, mut a) = temp_store();
     let (_b_dir, mut b) = temp_store();

@@ -51,6 +51,7 @@ pub fn add_person(store: &mut Store, name: &str) -> PersonId {
         description: None,
         gender: vec![],
         race_ethnicity: vec![],
+        sex: None,
         status: PersonStatus::Active,
         case_manager: None,
         case_manager_phone: None,

@@ -15,6 +15,7 @@ function person(id: string, name: string | null, aliases: string[] = [], dob: st
     case_manager_phone: null,
     gender: [],
     race_ethnicity: [],
+    sex: null,
     merged_into: null,
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',

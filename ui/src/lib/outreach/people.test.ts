@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { EncounterView, PersonSeen, PersonView, ReferralView } from '../../platform/types';
-import { anonymousOn, dobProblem, hasIdentity, homeSections, localDate, referralsOf, splitAliases } from './people';
+import {
+  SEX_OPTIONS,
+  anonymousOn,
+  dobProblem,
+  hasIdentity,
+  homeSections,
+  localDate,
+  referralsOf,
+  sexChoice,
+  sexLabel,
+  splitAliases,
+} from './people';
 
 function person(id: string, extra: Partial<PersonView> = {}): PersonView {
   return {
@@ -15,6 +26,7 @@ function person(id: string, extra: Partial<PersonView> = {}): PersonView {
     case_manager_phone: null,
     gender: [],
     race_ethnicity: [],
+    sex: null,
     merged_into: null,
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
@@ -150,5 +162,24 @@ describe('anonymousOn', () => {
       encounter(null, new Date(2026, 2, 9, 23, 55)),
     ];
     expect(anonymousOn(list, now)).toBe(2);
+  });
+});
+
+describe('HMIS sex (4.21)', () => {
+  it('offers the five codes of the FY2026 list, each with its label', () => {
+    expect(SEX_OPTIONS.map((o) => o.code)).toEqual([0, 1, 8, 9, 99]);
+    expect(sexLabel(0)).toBe('person.sex.0');
+    expect(sexLabel(99)).toBe('person.sex.99');
+    expect(sexLabel(null)).toBeNull();
+    expect(sexLabel(5)).toBeNull();
+  });
+
+  it('reads a select value as a code, empty or unknown as none', () => {
+    expect(sexChoice('0')).toBe(0);
+    expect(sexChoice('99')).toBe(99);
+    expect(sexChoice('')).toBeNull();
+    expect(sexChoice(' ')).toBeNull();
+    expect(sexChoice('2')).toBeNull();
+    expect(sexChoice('female')).toBeNull();
   });
 });

@@ -1,5 +1,29 @@
 // Person forms and lists on the outreach screens. Pure.
+import type { Key } from '../i18n';
 import type { EncounterView, HomeView, PersonSeen, ReferralView } from '../../platform/types';
+
+/**
+ * HUD HMIS sex (data element 4.21 of the FY2026 standards; person.rs `HMIS_SEX_CODES`),
+ * in the order the forms offer the codes, with the label of each.
+ */
+export const SEX_OPTIONS: readonly { code: number; label: Key }[] = [
+  { code: 0, label: 'person.sex.0' },
+  { code: 1, label: 'person.sex.1' },
+  { code: 8, label: 'person.sex.8' },
+  { code: 9, label: 'person.sex.9' },
+  { code: 99, label: 'person.sex.99' },
+];
+
+/** The label of a recorded sex code; null for none (or a code not on the list). */
+export function sexLabel(code: number | null): Key | null {
+  return SEX_OPTIONS.find((o) => o.code === code)?.label ?? null;
+}
+
+/** A form's select value as a code: '' (not recorded) or anything off the list is null. */
+export function sexChoice(value: string): number | null {
+  const code = value.trim() === '' ? NaN : Number(value);
+  return SEX_OPTIONS.some((o) => o.code === code) ? code : null;
+}
 
 /** "Ro, J-Bird ,  ,Lee" → ["Ro", "J-Bird", "Lee"] (repeats dropped, case-insensitive). */
 export function splitAliases(text: string): string[] {

@@ -78,7 +78,7 @@ export const en = {
     'Files for funders, evaluators and the HMIS lead. Every export is recorded in the audit log.',
   'reports.export.hmis': 'HUD HMIS CSV',
   'reports.export.hmis_about':
-    'The eight HMIS CSV files (FY2024) for every participant, all time. Participants without a consent covering HMIS are left out or de-identified, as the team decided.',
+    'The eight HMIS CSV files (FY2026) for every participant, all time. Participants without a consent covering HMIS are left out or de-identified, as the team decided.',
   'reports.export.hmis_button': 'Export HMIS CSV',
   'reports.export.csv': 'Contacts CSV',
   'reports.export.csv_about':
@@ -189,7 +189,7 @@ export const es: Record<keyof typeof en, string> = {
     'Archivos para financiadores, evaluadores y el responsable de HMIS. Cada exportación queda en el registro de auditoría.',
   'reports.export.hmis': 'CSV de HUD HMIS',
   'reports.export.hmis_about':
-    'Los ocho archivos CSV de HMIS (FY2024) de todos los participantes, desde el inicio. Quienes no tienen un consentimiento que cubra HMIS quedan fuera o se exportan sin identificar, según decidió el equipo.',
+    'Los ocho archivos CSV de HMIS (FY2026) de todos los participantes, desde el inicio. Quienes no tienen un consentimiento que cubra HMIS quedan fuera o se exportan sin identificar, según decidió el equipo.',
   'reports.export.hmis_button': 'Exportar CSV de HMIS',
   'reports.export.csv': 'CSV de contactos',
   'reports.export.csv_about':
