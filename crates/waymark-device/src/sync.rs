@@ -295,11 +295,6 @@ impl Device {
     pub async fn device_revoke(&mut self, device_id: &str) -> Result<RevokeView> {
         self.require(Action::DeviceAdmin, "revoke devices")?;
         let id: DeviceId = device_id.parse()?;
-        if id == self.device_id() {
-            // It would wipe itself at its next sync, and no device would be left to
-            // finish the rotation.
-            return Err(waymark_domain::ValidationError::RevokeSelf.into());
-        }
         let relay = self.relay()?;
         // The rotation is made due before the relay is asked: when its answer is lost
         // (connection dropped, app locked), the device may be revoked all the same, and

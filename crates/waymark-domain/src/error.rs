@@ -59,8 +59,6 @@ pub enum ValidationError {
     Key(String),
     #[error("the invitation code is not valid ({0}): enter it as the supervisor's device showed it")]
     InviteCode(String),
-    #[error("a device cannot revoke itself: another supervisor's device must do it")]
-    RevokeSelf,
 }
 
 pub type Result<T, E = ValidationError> = std::result::Result<T, E>;

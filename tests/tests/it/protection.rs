@@ -253,8 +253,8 @@ async fn an_unanswered_revocation_still_rotates_and_a_refused_one_does_not() {
         |d: &mut Device| d.store().query().local("sync.rotate_next").expect("query").is_some_and(|v| !v.is_empty());
 
     let me = t.sup.device_id().to_string();
-    let itself = t.sup.device_revoke(&me).await.expect_err("not itself");
-    assert_eq!(itself.code(), waymark_device::ErrorCode::Invalid, "{itself}");
+    let itself = t.sup.device_revoke(&me).await.expect_err("the relay refuses a device revoking itself");
+    assert_eq!(itself.code(), waymark_device::ErrorCode::RelayRefused, "{itself}");
     assert!(!rotation_due(&mut t.sup));
 
     let unknown = "6d1f0c1e-0000-4000-8000-00000000abcd".to_owned();

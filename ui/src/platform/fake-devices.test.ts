@@ -59,7 +59,7 @@ describe('the team devices of the fake', () => {
     const p = new FakePlatform({ role: 'supervisor', now: clock });
     expect((await rejection(p.deviceRevoke(DEVICES.supervisor))).message).toMatch(/cannot revoke itself/);
     expect((await rejection(p.deviceRevoke('not-an-id'))).code).toBe('invalid');
-    expect((await rejection(p.deviceRevoke('6d1f0c1e-0000-4000-8000-00000000abcd'))).code).toBe('not_found');
+    expect((await rejection(p.deviceRevoke('6d1f0c1e-0000-4000-8000-00000000abcd'))).code).toBe('relay_refused');
     const pending = await p.deviceInvite('outreach', 'New phone');
 
     const view = await p.deviceRevoke(DEVICES.otherOfficer);

@@ -104,9 +104,15 @@ export class FakeDevices {
    * with the epoch its invitation holds and is handed the rest at a later sync.
    */
   revoke(id: string, self: string, now: Date): RevokeView {
-    if (id === self) fail('invalid', "a device cannot revoke itself: another supervisor's device must do it");
+    // The relay's refusals (handlers.rs `revoke_device`).
+    if (id === self) {
+      fail(
+        'relay_refused',
+        "the relay refused: 403 (forbidden: a device cannot revoke itself: use another supervisor device or the relay's admin verb)",
+      );
+    }
     const device = this.devices.find((d) => d.device_id === id);
-    if (!device) fail('not_found', `relay refused (404): no device ${id}`);
+    if (!device) fail('relay_refused', `the relay refused: 404 (not_found: no device ${id})`);
     device.status = 'revoked';
     device.revoked_at ??= stamp(now);
     this.epoch += 1;
