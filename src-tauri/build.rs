@@ -8,7 +8,7 @@ fn main() {
 }
 
 /// Every command of src/commands.rs, in the order the file defines them.
-const COMMANDS: [&str; 44] = [
+const COMMANDS: [&str; 45] = [
     "session",
     "start",
     "enroll",
@@ -17,6 +17,7 @@ const COMMANDS: [&str; 44] = [
     "lock",
     "status",
     "team",
+    "team_set",
     "sync",
     "sync_state",
     "person_home",

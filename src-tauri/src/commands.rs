@@ -6,7 +6,7 @@ use waymark_device::{
     AuditView, CardView, CaseNote, Consent, ConsentInput, ConsentRevoked, Device, DeviceError, DeviceView,
     EncounterInput, EncounterView, EnrollInput, HomeView, IdView, InviteView, MergeView, PersonAdded, PersonInput,
     PersonShow, PersonView, ReferralCheck, ReferralCreated, ReferralInput, ReferralView, RevokeView, SessionView,
-    StartInput, StatusView, SyncState, SyncView, TeamView, Timestamp, UnlockState,
+    StartInput, StatusView, SyncState, SyncView, TeamInput, TeamView, Timestamp, UnlockState,
     export::{CsvExportView, GeojsonExportView, HmisExportView},
     office::{ConferenceView, DuplicatePair, FollowupView, MarkView},
     report::ReportView,
@@ -95,6 +95,13 @@ pub async fn status(state: State<'_, AppState>) -> ApiResult<StatusView> {
 #[tauri::command]
 pub async fn team(state: State<'_, AppState>) -> ApiResult<TeamView> {
     state.read(|d| d.team_view()).await
+}
+
+/// Changes the team's settings (supervisor): each field given is changed, and the
+/// team document reaches every device at its next sync.
+#[tauri::command]
+pub async fn team_set(state: State<'_, AppState>, input: TeamInput) -> ApiResult<TeamView> {
+    state.write(|d| d.team_set(input)).await
 }
 
 /// "Sync now": one sync on the sync handle, answered with its result.

@@ -45,6 +45,7 @@ pub fn run() {
             commands::lock,
             commands::status,
             commands::team,
+            commands::team_set,
             commands::sync,
             commands::sync_state,
             commands::person_home,

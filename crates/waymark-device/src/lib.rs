@@ -136,14 +136,21 @@ pub struct ReferralInput {
     pub charge_category: Option<String>,
 }
 
-/// Fields of `team set`.
-#[derive(Debug, Clone, Default)]
+/// Fields of `team set` (and the app's team settings): each one given is changed.
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+#[ts(optional_fields = nullable)]
 pub struct TeamInput {
     pub name: Option<String>,
     pub catchment_geojson: Option<String>,
     pub intake_days: Option<i64>,
+    /// `KEY=LABEL` pairs, added or relabelled.
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub exclusions: Vec<String>,
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub remove_exclusions: Vec<String>,
+    /// `KEY=LABEL` pairs, added or relabelled.
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub services: Vec<String>,
     pub time_zone: Option<String>,
     pub location_precision: Option<String>,

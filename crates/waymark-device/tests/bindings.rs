@@ -36,6 +36,7 @@ fn generate(dir: &Path) {
         PersonSeen,
         ReferralCheck,
         PersonInput,
+        TeamInput,
         EncounterInput,
         ReferralInput,
         ErrorCode,

@@ -18,6 +18,8 @@ export class AppContext {
   sync: SyncState = $state({ syncing: false, online: null, last_sync: null, pending: 0, error: null });
   /** True at ≥ 1024 px: the office layout. */
   wide = $state(false);
+  /** Bumped when this device changed the team's settings (the idle lock re-reads them). */
+  teamRevision = $state(0);
 
   constructor(platform: Platform, demo: boolean, lang: Lang, theme: Theme) {
     this.platform = platform;

@@ -11,6 +11,7 @@ import * as officer from './strings/officer';
 import * as outreach from './strings/outreach';
 import * as reports from './strings/reports';
 import * as start from './strings/start';
+import * as team from './strings/team';
 
 export type Lang = 'en' | 'es';
 
@@ -27,6 +28,7 @@ const en = {
   ...devices.en,
   ...reports.en,
   ...start.en,
+  ...team.en,
 };
 
 export type Key = keyof typeof en;
@@ -42,6 +44,7 @@ const es: Record<Key, string> = {
   ...devices.es,
   ...reports.es,
   ...start.es,
+  ...team.es,
 };
 
 export const STRINGS: Record<Lang, Record<Key, string>> = { en, es };

@@ -97,6 +97,7 @@ import {
   generator,
   hmisCodes,
   hmisSex,
+  knownZone,
   localDate,
   lockedOutMessage,
   lockoutLeftMs,
@@ -194,6 +195,7 @@ import type {
   StatusView,
   SyncState,
   SyncView,
+  TeamInput,
   TeamView,
   UnlockState,
 } from './index';
@@ -252,7 +254,8 @@ type Action =
   | 'merge_persons'
   | 'report'
   | 'export'
-  | 'admin_devices';
+  | 'admin_devices'
+  | 'team_settings';
 
 const OFFICER_ACTIONS: readonly Action[] = ['lookup', 'create_referral', 'view_own_referrals'];
 
@@ -439,7 +442,8 @@ export class FakePlatform implements Platform {
       action === 'merge_persons' ||
       action === 'report' ||
       action === 'export' ||
-      action === 'admin_devices'
+      action === 'admin_devices' ||
+      action === 'team_settings'
         ? this.roleNow === 'supervisor'
         : this.roleNow !== 'officer' || OFFICER_ACTIONS.includes(action);
     if (!may) fail('not_permitted', `not permitted: a device with the ${this.roleNow} role cannot ${what}`);
@@ -682,6 +686,57 @@ export class FakePlatform implements Platform {
   async team(): Promise<TeamView> {
     await this.open();
     return structuredClone(this.settings);
+  }
+
+  /** `Device::team_set` for the settings the app edits (not the lists or the area). */
+  async teamSet(input: TeamInput): Promise<TeamView> {
+    await this.open();
+    this.require('team_settings', 'change team settings');
+    const next = structuredClone(this.settings);
+    const within = (value: number, low: number, high: number) => Number.isInteger(value) && value >= low && value <= high;
+    if (input.name != null) {
+      const name = input.name.trim();
+      if (!name) fail('invalid', 'team name must not be empty');
+      next.name = name;
+    }
+    if (input.intake_days != null) {
+      const d = input.intake_days;
+      if (!within(d, 7, 30)) fail('invalid', `intake window of ${d} days is not allowed: it must be between 7 and 30 days`);
+      next.intake_days = d;
+    }
+    if (input.time_zone != null) {
+      if (!knownZone(input.time_zone)) {
+        fail('invalid', `unknown time zone "${input.time_zone}": use an IANA name such as America/Los_Angeles`);
+      }
+      next.time_zone = input.time_zone;
+    }
+    if (input.location_precision != null) next.location_precision = parsePrecision(input.location_precision);
+    if (input.lock_minutes != null) {
+      const m = input.lock_minutes;
+      if (!within(m, 1, 30)) fail('invalid', `idle lock of ${m} minutes is not allowed: it must be between 1 and 30 minutes`);
+      next.lock_minutes = m;
+    }
+    if (input.export_precision != null) next.export_precision = parsePrecision(input.export_precision);
+    if (input.hmis_without_consent != null) {
+      const p = input.hmis_without_consent;
+      if (p !== 'exclude' && p !== 'deidentify') {
+        fail('invalid', `unknown HMIS policy for persons without consent "${p}": expected one of exclude, deidentify`);
+      }
+      next.hmis_without_consent = p;
+    }
+    if (input.inactive_days != null) {
+      const d = input.inactive_days;
+      if (!within(d, 14, 365)) {
+        fail('invalid', `${d} days without contact is not allowed: it must be between 14 and 365 days`);
+      }
+      next.inactive_days = d;
+    }
+    const lists = [input.catchment_geojson, input.exclusions, input.remove_exclusions, input.services];
+    if (lists.some((x) => x != null && (!Array.isArray(x) || x.length > 0))) {
+      fail('invalid', 'the fake edits the settings the app shows, not the catchment area or the lists');
+    }
+    this.settings = next;
+    return structuredClone(next);
   }
 
   // --- Sync -----------------------------------------------------------------------

@@ -40,6 +40,7 @@ import type {
   StatusView,
   SyncState,
   SyncView,
+  TeamInput,
   TeamView,
   UnlockState,
 } from './types';
@@ -206,6 +207,12 @@ export interface Platform {
   lock(): Promise<void>;
   status(): Promise<StatusView>;
   team(): Promise<TeamView>;
+  /**
+   * Changes the team's settings (supervisor; others `not_permitted`): each field given
+   * is changed, a bad value is `invalid` with the allowed range. The team document
+   * reaches every device at its next sync.
+   */
+  teamSet(input: TeamInput): Promise<TeamView>;
 
   // --- Sync ----------------------------------------------------------------------
   /** Syncs now (the background task also syncs on change and every minute). */

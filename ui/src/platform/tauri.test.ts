@@ -89,6 +89,7 @@ const CASES: [keyof Platform, (p: Platform) => unknown, string, Record<string, u
   ['lock', (p) => p.lock(), 'lock', {}],
   ['status', (p) => p.status(), 'status', {}],
   ['team', (p) => p.team(), 'team', {}],
+  ['teamSet', (p) => p.teamSet({ lock_minutes: 10 }), 'team_set', { input: { lock_minutes: 10 } }],
   ['sync', (p) => p.sync(), 'sync', {}],
   ['onSyncState', (p) => p.onSyncState(() => undefined)(), 'sync_state', {}],
   [

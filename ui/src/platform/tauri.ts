@@ -119,6 +119,7 @@ export function tauriPlatform(): Platform {
     lock: () => call('lock'),
     status: () => call('status'),
     team: () => call('team'),
+    teamSet: (input) => call('team_set', { input }),
 
     sync: () => call('sync'),
     onSyncState,

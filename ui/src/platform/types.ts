@@ -45,6 +45,7 @@ export type { StatusView } from '../generated/StatusView';
 export type { SyncFailure } from '../generated/SyncFailure';
 export type { SyncState } from '../generated/SyncState';
 export type { SyncView } from '../generated/SyncView';
+export type { TeamInput } from '../generated/TeamInput';
 export type { TeamView } from '../generated/TeamView';
 export type { UnlockState } from '../generated/UnlockState';
 export type { CaseloadFigures } from '../generated/CaseloadFigures';
