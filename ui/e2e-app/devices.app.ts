@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PASSPHRASE, World, appShot } from './world';
+import { PASSPHRASE, World, appShot, clickCentered, scrollToCenter } from './world';
 
 const world = new World();
 let browser: WebdriverIO.Browser;
@@ -33,7 +33,7 @@ async function visible(testid: string, timeout = 20_000): Promise<WebdriverIO.El
 /** `testid`, scrolled clear of the phone's tab bar (which stays at the bottom). */
 async function centered(testid: string): Promise<WebdriverIO.Element> {
   const element = await visible(testid, 30_000);
-  await element.scrollIntoView({ block: 'center' });
+  await scrollToCenter(browser, element);
   return element;
 }
 
@@ -96,9 +96,7 @@ it('invites a device whose code enrolls it, then revokes it and renews the keys'
   });
 
   // Revoked from the app, after the confirmation.
-  const revoke = await row('Field phone').$('[data-testid="device-revoke"]');
-  await revoke.scrollIntoView({ block: 'center' });
-  await revoke.click();
+  await clickCentered(browser, await row('Field phone').$('[data-testid="device-revoke"]').getElement());
   await visible('revoke-confirm');
   await appShot(browser, 'app-devices-revoke');
   await (await visible('revoke-yes')).click();

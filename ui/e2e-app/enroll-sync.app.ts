@@ -3,7 +3,7 @@
 // screens, sync, and see both arrive on the supervisor's device (the CLI); then a
 // record made on the supervisor's device arrives in the app.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PASSPHRASE, World, appShot } from './world';
+import { PASSPHRASE, World, appShot, clickCentered } from './world';
 
 const world = new World();
 let browser: WebdriverIO.Browser;
@@ -57,8 +57,8 @@ it('enrolls, logs a contact, syncs, and the contact reaches another device', asy
   await (await el('new-person')).click();
   await (await visible('np-name')).setValue('Eve Sample');
   await (await el('np-description')).setValue('orange hat, end-to-end test');
-  await (await el('np-save')).click();
-  await (await visible('np-log-now')).click();
+  await clickCentered(browser, await el('np-save').getElement());
+  await clickCentered(browser, await visible('np-log-now'));
   await visible('contact-save');
   await appShot(browser, 'app-contact');
   await (await el('contact-save')).click();

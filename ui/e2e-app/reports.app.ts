@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PASSPHRASE, World, appShot } from './world';
+import { PASSPHRASE, World, appShot, clickCentered } from './world';
 
 const world = new World();
 let browser: WebdriverIO.Browser;
@@ -99,10 +99,8 @@ it("shows this month's figures and writes the exports into the app's data folder
   // Each export writes a new folder under the app's data folder and shows where.
   const exportsDir = join(world.dir, 'app', 'store', 'exports');
   const folderOf = async (kind: string): Promise<string> => {
-    const button = await el(`export-${kind}-button`);
     // Clear of the phone's tab bar, which stays at the bottom of the window.
-    await button.scrollIntoView({ block: 'center' });
-    await button.click();
+    await clickCentered(browser, await el(`export-${kind}-button`).getElement());
     const shown = await visible(`export-${kind}-folder`, 30_000);
     return shown.getText();
   };
@@ -126,9 +124,7 @@ it("shows this month's figures and writes the exports into the app's data folder
 
   // "Save a copy" puts one .zip of the eight files where the user chooses (the native
   // save dialog is the OS's edge: this run's app saves into `world.saveDir`).
-  const save = await el('export-hmis-save');
-  await save.scrollIntoView({ block: 'center' });
-  await save.click();
+  await clickCentered(browser, await el('export-hmis-save').getElement());
   const saved = await visible('export-hmis-saved', 30_000);
   const zip = join(world.saveDir, `${basename(hmis)}.zip`);
   expect(await saved.getText()).toBe(`Copy saved: ${zip} (${readdirSync(hmis).length} files)`);

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PASSPHRASE, World, appShot } from './world';
+import { PASSPHRASE, World, appShot, clickCentered } from './world';
 
 const world = new World({ tls: true });
 let browser: WebdriverIO.Browser;
@@ -80,7 +80,7 @@ it('refuses the relay without its certificate, then enrolls with it and syncs ov
   // A person added in the app reaches the supervisor's device (the CLI) by itself.
   await (await el('new-person')).click();
   await (await visible('np-name')).setValue('Tess Secure');
-  await (await el('np-save')).click();
+  await clickCentered(browser, await el('np-save').getElement());
   await visible('np-saved');
 
   let tess: Listed | undefined;

@@ -198,6 +198,21 @@ export class World {
   }
 }
 
+/**
+ * Scrolls `element` to the middle of the window with the page's own `scrollIntoView`
+ * (WebDriver scrolls an element only to the window's bottom edge, where the phone's
+ * tab bar covers it, and WebKitWebDriver does not scroll for wheel actions).
+ */
+export async function scrollToCenter(browser: WebdriverIO.Browser, element: WebdriverIO.Element): Promise<void> {
+  await browser.execute((el: HTMLElement) => el.scrollIntoView({ block: 'center' }), element as unknown as HTMLElement);
+}
+
+/** Clicks `element` once it is scrolled to the middle of the window. */
+export async function clickCentered(browser: WebdriverIO.Browser, element: WebdriverIO.Element): Promise<void> {
+  await scrollToCenter(browser, element);
+  await element.click();
+}
+
 /** Two animation frames, then a screenshot into docs/screenshots/. */
 export async function appShot(browser: WebdriverIO.Browser, name: string): Promise<void> {
   await browser.executeAsync((done: () => void) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
