@@ -736,11 +736,27 @@ fn name_keys(p: &Prepared) -> BTreeSet<String> {
 /// where one side has no name at all, a description word (the description is then the
 /// only evidence), are scored, so a 10,000-person roster does not cost 50 million
 /// comparisons.
+///
+/// A pair that shares several keys is scored only in the first block they share (no
+/// set of pairs already seen: keeping one cost more than the scoring it saved), and the
+/// blocks are scored on every core (scoped threads, biggest blocks first); the answer
+/// does not depend on how many.
 pub fn likely_pairs<Id>(people: &[(Id, Candidate<'_>)], limit: usize) -> Vec<(Id, Id, f64)>
 where
     Id: Ord + Clone,
 {
-    use std::collections::{BTreeMap, HashSet};
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(8);
+    likely_pairs_on(people, limit, cores)
+}
+
+/// `likely_pairs` on at most `cores` threads (one when the roster is small).
+fn likely_pairs_on<Id>(people: &[(Id, Candidate<'_>)], limit: usize, cores: usize) -> Vec<(Id, Id, f64)>
+where
+    Id: Ord + Clone,
+{
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     let prepared: Vec<Prepared> = people.iter().map(|(_, c)| Prepared::new(c)).collect();
     let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut by_word: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -752,36 +768,85 @@ where
             by_word.entry(word.as_str()).or_default().push(i);
         }
     }
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
-    let mut found: Vec<(Id, Id, f64)> = Vec::new();
-    let mut consider = |i: usize, j: usize| {
-        let pair = (i.min(j), i.max(j));
-        if pair.0 == pair.1 || !seen.insert(pair) {
-            return;
-        }
-        let s = score_prepared(&prepared[pair.0], &prepared[pair.1]);
-        if s >= OFFER_THRESHOLD {
-            let (a, b) = (&people[pair.0].0, &people[pair.1].0);
-            let (a, b) = if a <= b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
-            found.push((a, b, s));
-        }
-    };
-    for members in by_name.values() {
-        for (n, &i) in members.iter().enumerate() {
-            for &j in &members[n + 1..] {
-                consider(i, j);
-            }
+    // Blocks are numbered name keys first, then description words; each person's
+    // blocks are listed in that (ascending) order.
+    let names_end = by_name.len();
+    let blocks: Vec<Vec<usize>> = by_name.into_values().chain(by_word.into_values()).collect();
+    let mut member_of: Vec<Vec<usize>> = vec![Vec::new(); prepared.len()];
+    for (b, members) in blocks.iter().enumerate() {
+        for &i in members {
+            member_of[i].push(b);
         }
     }
-    for members in by_word.values() {
-        for (n, &i) in members.iter().enumerate() {
-            for &j in &members[n + 1..] {
-                if prepared[i].names.is_empty() || prepared[j].names.is_empty() {
-                    consider(i, j);
+    let first_shared = |i: usize, j: usize| -> Option<usize> {
+        let (mut a, mut b) = (member_of[i].iter().peekable(), member_of[j].iter().peekable());
+        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+            match x.cmp(&y) {
+                std::cmp::Ordering::Equal => return Some(x),
+                std::cmp::Ordering::Less => {
+                    a.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    b.next();
                 }
             }
         }
-    }
+        None
+    };
+    let score_block = |b: usize, out: &mut Vec<(usize, usize, f64)>| {
+        let members = &blocks[b];
+        for (n, &i) in members.iter().enumerate() {
+            for &j in &members[n + 1..] {
+                // A description word counts only where one side has no name.
+                let by_description = b >= names_end;
+                if by_description && !(prepared[i].names.is_empty() || prepared[j].names.is_empty()) {
+                    continue;
+                }
+                if first_shared(i, j) != Some(b) {
+                    continue;
+                }
+                let s = score_prepared(&prepared[i], &prepared[j]);
+                if s >= OFFER_THRESHOLD {
+                    out.push((i, j, s));
+                }
+            }
+        }
+    };
+
+    // Biggest blocks first, handed out one at a time, so no core waits on another's.
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    order.sort_by_key(|&b| std::cmp::Reverse(blocks[b].len()));
+    let pairs: usize = blocks.iter().map(|m| m.len() * m.len().saturating_sub(1) / 2).sum();
+    let threads = if pairs < 50_000 { 1 } else { cores.max(1) };
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&b) = order.get(k) else { break };
+            score_block(b, &mut out);
+        }
+        out
+    };
+    let scored: Vec<(usize, usize, f64)> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            // A scoring thread cannot panic on data (scores are clamped, NaN is 0), so a
+            // panic here is a bug worth surfacing, not hiding.
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        })
+    };
+
+    let mut found: Vec<(Id, Id, f64)> = scored
+        .into_iter()
+        .map(|(i, j, s)| {
+            let (a, b) = (&people[i].0, &people[j].0);
+            let (a, b) = if a <= b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
+            (a, b, s)
+        })
+        .collect();
     found.sort_by(|x, y| y.2.total_cmp(&x.2).then_with(|| x.0.cmp(&y.0)).then_with(|| x.1.cmp(&y.1)));
     found.truncate(limit);
     found
@@ -1090,6 +1155,37 @@ mod tests {
 
     fn view(p: &Parts) -> Candidate<'_> {
         Candidate { name: p.0.as_deref(), aliases: &p.1, dob: p.2.as_deref(), description: p.3.as_deref() }
+    }
+
+    #[test]
+    fn a_roster_scored_on_several_threads_gives_the_same_pairs_as_on_one() {
+        // Enough people sharing name prefixes that the blocks hold over 50,000 pairs
+        // (the size from which the work is spread over threads).
+        let first = ["Maria", "Mario", "Marisol", "Mark", "Martin", "Mary", "Marco", "Marta"];
+        let last = ["Martinez", "Marquez", "Marsh", "Mason", "Matthews", "Maddox", "Malone", "Marin"];
+        let mut names = Vec::new();
+        for (n, f) in first.iter().enumerate() {
+            for (m, l) in last.iter().enumerate() {
+                for copy in 0..5 {
+                    names.push((format!("{f} {l}"), format!("19{}{}", 50 + n, m % 10), copy));
+                }
+            }
+        }
+        let none: &[String] = &[];
+        let people: Vec<(usize, Candidate<'_>)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, (name, year, copy))| {
+                let dob = if copy % 2 == 0 { Some(year.as_str()) } else { None };
+                (i, Candidate { name: Some(name.as_str()), aliases: none, dob, description: None })
+            })
+            .collect();
+        let one = likely_pairs_on(&people, usize::MAX, 1);
+        let four = likely_pairs_on(&people, usize::MAX, 4);
+        assert!(one.len() > 100, "the roster has many likely pairs: {}", one.len());
+        assert_eq!(one, four);
+        let mut seen = std::collections::HashSet::new();
+        assert!(one.iter().all(|(a, b, _)| a < b && seen.insert((*a, *b))), "each pair once, smaller id first");
     }
 
     proptest! {
