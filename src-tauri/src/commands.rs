@@ -388,6 +388,10 @@ pub async fn export_save(app: AppHandle, state: State<'_, AppState>, folder: Str
     let Some(dest) = dest else {
         return Ok(SavedCopy { path: None, files: 0 });
     };
+    // The dialog may have stayed open past the idle lock: a locked app copies nothing.
+    if state.shared.device.lock().await.is_none() {
+        return Err(DeviceError::Locked.into());
+    }
     let shown = dest.display().to_string();
     let written = tauri::async_runtime::spawn_blocking(move || exports::zip_folder(&folder, &dest)).await;
     match written {
