@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PASSPHRASE, World, appShot, clickCentered, scrollToCenter } from './world';
+import { PASSPHRASE, World, appShot, clickCentered, scrollToCenter, testIds } from './world';
 
 const world = new World();
 let browser: WebdriverIO.Browser;
@@ -21,14 +21,8 @@ afterAll(async () => {
   await world.stop();
 });
 
-const el = (testid: string) => browser.$(`[data-testid="${testid}"]`);
+const { el, visible } = testIds(() => browser);
 const row = (label: string) => browser.$(`//tr[@data-testid="device-row"][contains(., "${label}")]`);
-
-async function visible(testid: string, timeout = 20_000): Promise<WebdriverIO.Element> {
-  const element = await el(testid).getElement();
-  await element.waitForDisplayed({ timeout, timeoutMsg: `${testid} not shown` });
-  return element;
-}
 
 /** `testid`, scrolled clear of the phone's tab bar (which stays at the bottom). */
 async function centered(testid: string): Promise<WebdriverIO.Element> {

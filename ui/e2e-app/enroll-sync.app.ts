@@ -3,7 +3,7 @@
 // screens, sync, and see both arrive on the supervisor's device (the CLI); then a
 // record made on the supervisor's device arrives in the app.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PASSPHRASE, World, appShot, clickCentered } from './world';
+import { PASSPHRASE, World, appShot, clickCentered, testIds } from './world';
 
 const world = new World();
 let browser: WebdriverIO.Browser;
@@ -18,13 +18,7 @@ afterAll(async () => {
   await world.stop();
 });
 
-const el = (testid: string) => browser.$(`[data-testid="${testid}"]`);
-
-async function visible(testid: string, timeout = 20_000): Promise<WebdriverIO.Element> {
-  const element = await el(testid).getElement();
-  await element.waitForDisplayed({ timeout, timeoutMsg: `${testid} not shown` });
-  return element;
-}
+const { el, visible } = testIds(() => browser);
 
 async function pendingCount(): Promise<number> {
   const text = await (await el('pending')).getText();

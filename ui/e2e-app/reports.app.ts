@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PASSPHRASE, World, appShot, clickCentered } from './world';
+import { PASSPHRASE, World, appShot, clickCentered, testIds } from './world';
 
 const world = new World();
 let browser: WebdriverIO.Browser;
@@ -21,13 +21,7 @@ afterAll(async () => {
   await world.stop();
 });
 
-const el = (testid: string) => browser.$(`[data-testid="${testid}"]`);
-
-async function visible(testid: string, timeout = 20_000): Promise<WebdriverIO.Element> {
-  const element = await el(testid).getElement();
-  await element.waitForDisplayed({ timeout, timeoutMsg: `${testid} not shown` });
-  return element;
-}
+const { el, visible } = testIds(() => browser);
 
 async function text(testid: string): Promise<string> {
   return (await el(testid)).getText();

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PASSPHRASE, World, appShot, clickCentered } from './world';
+import { PASSPHRASE, World, appShot, clickCentered, testIds } from './world';
 
 const world = new World({ tls: true });
 let browser: WebdriverIO.Browser;
@@ -22,13 +22,7 @@ afterAll(async () => {
   await world.stop();
 });
 
-const el = (testid: string) => browser.$(`[data-testid="${testid}"]`);
-
-async function visible(testid: string, timeout = 20_000): Promise<WebdriverIO.Element> {
-  const element = await el(testid).getElement();
-  await element.waitForDisplayed({ timeout, timeoutMsg: `${testid} not shown` });
-  return element;
-}
+const { el, visible } = testIds(() => browser);
 
 interface Listed {
   id: string;

@@ -199,6 +199,20 @@ export class World {
 }
 
 /**
+ * The app's elements by `data-testid` (`el`), and the same once shown (`visible`),
+ * in the session `current()` answers (set in `beforeAll`).
+ */
+export function testIds(current: () => WebdriverIO.Browser) {
+  const el = (testid: string) => current().$(`[data-testid="${testid}"]`);
+  const visible = async (testid: string, timeout = 20_000): Promise<WebdriverIO.Element> => {
+    const element = await el(testid).getElement();
+    await element.waitForDisplayed({ timeout, timeoutMsg: `${testid} not shown` });
+    return element;
+  };
+  return { el, visible };
+}
+
+/**
  * Scrolls `element` to the middle of the window with the page's own `scrollIntoView`
  * (WebDriver scrolls an element only to the window's bottom edge, where the phone's
  * tab bar covers it, and WebKitWebDriver does not scroll for wheel actions).
